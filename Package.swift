@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+// doorstationd: a SIP video door station for Linux single-board computers.
+// The layout follows shared/DESIGN.md: pure protocol targets, C adapters, device backends, the daemon.
+import PackageDescription
+
+/// A C library found through pkg-config, wrapped as a system-library module.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(
+        name: name,
+        pkgConfig: pkgConfig,
+        providers: [.apt([apt])]
+    )
+}
+
+let package = Package(
+    name: "doorstation",
+    products: [
+        .executable(name: "doorstationd", targets: ["doorstationd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure targets: no sockets, threads, clocks or C libraries; time comes in as an argument.
+        .target(name: "Config"),
+        .target(name: "AudioDSP"),
+        .target(name: "Video"),
+        .target(name: "DoorStation"),
+
+        // Device roles and their simulated backends.
+        .target(name: "Devices", dependencies: ["AudioDSP", "Video"]),
+
+        // C libraries (pkg-config names as in Debian 12).
+        systemLibrary("CALSA", pkgConfig: "alsa", apt: "libasound2-dev"),
+        systemLibrary("CGPIOD", pkgConfig: "libgpiod", apt: "libgpiod-dev"),
+        systemLibrary("CV4L2", pkgConfig: "libv4l2", apt: "libv4l-dev"),
+        systemLibrary("CX264", pkgConfig: "x264", apt: "libx264-dev"),
+        systemLibrary("CSRTP", pkgConfig: "libsrtp2", apt: "libsrtp2-dev"),
+        systemLibrary("CSpeexDSP", pkgConfig: "speexdsp", apt: "libspeexdsp-dev"),
+
+        // Linux backends of the device roles.
+        .target(name: "LinuxDevices", dependencies: ["Devices", "CALSA", "CV4L2", "CGPIOD"]),
+
+        // SwiftNIO drivers: control socket, sd_notify.
+        .target(
+            name: "Network",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The composition root.
+        .executableTarget(
+            name: "doorstationd",
+            dependencies: [
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP"]),
+        .testTarget(name: "VideoTests", dependencies: ["Video"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
+        .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),
+        .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSRTP", "CSpeexDSP"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef DOORSTATION_CSRTP_SHIM_H
+#define DOORSTATION_CSRTP_SHIM_H
+#include <srtp2/srtp.h>
+#endif

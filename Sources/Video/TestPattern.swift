@@ -1,0 +1,97 @@
+/// The simulated camera's picture: colour bars that move one step per frame, the frame number and
+/// capture time as digits, and the frame number again as a barcode that survives H.264 compression,
+/// so a receiver can check that no frame was lost or reordered.
+public struct TestPattern: Sendable {
+    /// BT.601 YUV of the classic bars: white, yellow, cyan, green, magenta, red, blue, black.
+    static let bars: [(y: UInt8, u: UInt8, v: UInt8)] = [
+        (235, 128, 128), (210, 16, 146), (170, 166, 16), (145, 54, 34),
+        (106, 202, 222), (81, 90, 240), (41, 240, 110), (16, 128, 128),
+    ]
+    /// Bits in the frame-number barcode, and the rows it occupies at the bottom of the picture.
+    public static let barcodeBits = 24
+    static let barcodeRows = 16
+
+    public init() {}
+
+    /// Draws frame `sequence`, captured at `timestamp` nanoseconds, into `frame`. Allocates nothing.
+    public func render(into frame: I420Frame, sequence: UInt64, timestamp: UInt64) {
+        frame.sequence = sequence
+        frame.timestamp = timestamp
+        let width = frame.width, height = frame.height
+        let barWidth = max(2, width / Self.bars.count) & ~1
+        let shift = Int(sequence % UInt64(width / 2)) * 2
+        frame.withPlanes { y, u, v in
+            for column in stride(from: 0, to: width, by: 2) {
+                let bar = Self.bars[((column + shift) % width / barWidth) % Self.bars.count]
+                for row in 0..<height { y[row * width + column] = bar.y; y[row * width + column + 1] = bar.y }
+                for row in 0..<height / 2 { u[row * width / 2 + column / 2] = bar.u; v[row * width / 2 + column / 2] = bar.v }
+            }
+            drawBarcode(sequence, luma: y, chromaU: u, chromaV: v, width: width, height: height)
+            let scale = max(1, width / 160)
+            let milliseconds = timestamp / 1_000_000
+            Self.drawText("#\(sequence)", x: 8, y: 8, scale: scale, luma: y, width: width, height: height)
+            Self.drawText("T\(milliseconds / 1000).\(Self.pad(milliseconds % 1000))", x: 8, y: 8 + 9 * scale, scale: scale, luma: y, width: width, height: height)
+        }
+    }
+
+    /// Reads the frame number back from a (decoded) picture's barcode, or `nil` if it is unreadable.
+    public static func decodeSequence(from frame: I420Frame) -> UInt64? {
+        let cell = frame.width / barcodeBits
+        guard cell >= 2, frame.height > barcodeRows * 2 else { return nil }
+        let row = frame.height - barcodeRows / 2
+        var value: UInt64 = 0
+        for bit in 0..<barcodeBits {
+            // Average the middle half of the cell to be robust against blur at the edges.
+            var sum = 0
+            let start = bit * cell + cell / 4, end = bit * cell + cell * 3 / 4
+            for x in start..<max(start + 1, end) { sum += Int(frame.luma(x: x, y: row)) }
+            let mean = sum / max(1, end - start)
+            if mean > 200 { value |= 1 << UInt64(barcodeBits - 1 - bit) } else if mean > 60 { return nil }
+        }
+        return value
+    }
+
+    private func drawBarcode(
+        _ sequence: UInt64, luma: UnsafeMutableBufferPointer<UInt8>, chromaU: UnsafeMutableBufferPointer<UInt8>,
+        chromaV: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int
+    ) {
+        let cell = width / Self.barcodeBits
+        guard cell >= 2, height > Self.barcodeRows * 2 else { return }
+        let top = height - Self.barcodeRows
+        for bit in 0..<Self.barcodeBits {
+            let on = (sequence >> UInt64(Self.barcodeBits - 1 - bit)) & 1 == 1
+            let value: UInt8 = on ? 235 : 16
+            for row in top..<height {
+                for x in bit * cell..<(bit + 1) * cell { luma[row * width + x] = value }
+            }
+        }
+        // Neutral chroma under the barcode so that colour never bleeds into the luma decision.
+        for row in top / 2..<height / 2 {
+            for x in 0..<width / 2 { chromaU[row * width / 2 + x] = 128; chromaV[row * width / 2 + x] = 128 }
+        }
+    }
+
+    private static func pad(_ value: UInt64) -> String {
+        value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)"
+    }
+
+    /// Draws digits, `#`, `T` and `.` in a 5×7 font on a black box. Text that does not fit is clipped.
+    static func drawText(_ text: String, x: Int, y: Int, scale: Int, luma: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int) {
+        var penX = x
+        for character in text.utf8 {
+            let glyph = Glyphs.rows(for: character)
+            for row in -1..<8 {
+                for column in -1..<6 {
+                    let lit = row >= 0 && row < 7 && column >= 0 && column < 5 && Glyphs.isLit(glyph, row: row, column: column)
+                    for dy in 0..<scale {
+                        for dx in 0..<scale {
+                            let px = penX + column * scale + dx, py = y + row * scale + dy
+                            if px >= 0, px < width, py >= 0, py < height { luma[py * width + px] = lit ? 235 : 16 }
+                        }
+                    }
+                }
+            }
+            penX += 6 * scale
+        }
+    }
+}

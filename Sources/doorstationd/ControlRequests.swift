@@ -1,0 +1,58 @@
+import Foundation
+
+/// Carries out one line received on the control socket and answers with one line of JSON:
+/// `{"ok":true,…}` or `{"ok":false,"error":"…"}`.
+struct ControlRequests: Sendable {
+    let station: Station
+    let reloader: Reloader
+
+    static let help = "commands: status | press N [HOLD_MS] | open N | reload | ping"
+
+    func answer(_ line: String) async -> String {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        do throws(ControlError) {
+            guard let command = words.first else { throw ControlError("empty request; \(Self.help)") }
+            switch (command, words.count) {
+            case ("ping", 1):
+                return Self.encode(["ok": true, "answer": "pong"])
+            case ("status", 1):
+                let status = await station.status()
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.outputFormatting = [.sortedKeys]
+                let body = (try? encoder.encode(status)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                return #"{"ok":true,"status":\#(body)}"#
+            case ("press", 2), ("press", 3):
+                let button = try Self.number(words[1], what: "button")
+                let hold = words.count == 3 ? try Self.number(words[2], what: "hold time", in: 1...60000) : 150
+                try await station.press(button: button, holdMilliseconds: hold)
+                return Self.encode(["ok": true, "pressed": button, "hold_ms": hold])
+            case ("open", 2):
+                let relay = try Self.number(words[1], what: "relay")
+                try await station.openDoor(relay: relay, by: "ctl")
+                return Self.encode(["ok": true, "opened": relay])
+            case ("reload", 1):
+                let outcome = await reloader.reload()
+                return Self.encode([
+                    "ok": outcome.errors.isEmpty, "errors": outcome.errors, "applied": outcome.applied, "need_restart": outcome.needRestart,
+                ])
+            default:
+                throw ControlError("unknown request \"\(line)\"; \(Self.help)")
+            }
+        } catch {
+            return Self.encode(["ok": false, "error": error.description])
+        }
+    }
+
+    static func number(_ text: String, what: String, in range: ClosedRange<Int> = 0...99) throws(ControlError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ControlError("\(what) must be a number in \(range.lowerBound)…\(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
+    static func encode(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

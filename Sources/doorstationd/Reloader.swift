@@ -1,0 +1,50 @@
+import Config
+import Logging
+
+/// Re-reads the configuration (SIGHUP or `ctl reload`) and applies what can change while running.
+struct Reloader: Sendable {
+    let files: ConfigFiles
+    let station: Station
+    let logLevel: SharedLogLevel
+    /// `--log-level` wins over the file, also after a reload.
+    let commandLineLevel: Logger.Level?
+    let logger: Logger
+
+    struct Outcome: Sendable {
+        var errors: [String]
+        var applied: [String]
+        var needRestart: [String]
+    }
+
+    func reload() async -> Outcome {
+        logger.info("reloading configuration", metadata: ["file": "\(files.userFile)"])
+        let result: ConfigLoadResult
+        do {
+            result = try files.load()
+        } catch {
+            logger.error("reload failed; keeping the running configuration", metadata: ["error": "\(error)"])
+            return Outcome(errors: [error.description], applied: [], needRestart: [])
+        }
+        for warning in result.warnings { logger.warning("\(warning)") }
+        guard let fresh = result.settings else {
+            for error in result.errors { logger.error("\(error)") }
+            logger.error("reload refused: \(result.errors.count) problem(s); keeping the running configuration")
+            return Outcome(errors: result.errors.map(\.description), applied: [], needRestart: [])
+        }
+        let before = await station.settings
+        let changes = before.changes(to: fresh)
+        let waiting = await station.reload(fresh)
+        if commandLineLevel == nil { logLevel.level = Logger.Level(fresh.door.logLevel) }
+        var applied: [String] = []
+        for change in changes where change.reload != .restart {
+            let when = change.reload == .live ? "applied" : "applies from the next call"
+            logger.info("\(when): \(change)")
+            applied.append(change.description)
+        }
+        for change in waiting {
+            logger.warning("needs a restart: \(change)")
+        }
+        if changes.isEmpty { logger.info("configuration unchanged") }
+        return Outcome(errors: [], applied: applied, needRestart: waiting.map(\.description))
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Config
+import Foundation
+import Logging
+import NIOPosix
+import Network
+import ServiceLifecycle
+
+/// `doorstationd run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the door station.")
+
+    @Option(name: .long, help: "The configuration file.")
+    var config: String = "/etc/doorstation/doorstation.conf"
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical; overrides [door] log_level.")
+    var logLevel: Logger.Level?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = SharedLogLevel(logLevel ?? .info)
+        let journal = DaemonLogHandler.stderrIsJournal(environment: environment)
+        LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, sharedLevel: level, toJournal: journal) }
+        let logger = Logger(label: "doorstationd")
+
+        let files = ConfigFiles(userFile: config, board: options.board, boardDirectory: options.boardDir)
+        let settings: Settings
+        do {
+            let result = try files.load()
+            for warning in result.warnings { logger.warning("\(warning)") }
+            guard let loaded = result.settings else {
+                for error in result.errors { logger.error("\(error)") }
+                logger.critical("refusing to start: \(result.errors.count) configuration problem(s)")
+                throw ExitCode(1)
+            }
+            settings = loaded
+        } catch let failure as ConfigFiles.Failure {
+            logger.critical("\(failure)")
+            throw ExitCode(1)
+        }
+        if logLevel == nil { level.level = Logger.Level(settings.door.logLevel) }
+        logger.info("starting", metadata: [
+            "version": "\(Doorstationd.version)", "files": "\(settings.files.joined(separator: ","))",
+            "board": "\(settings.board.profile ?? "-")", "backend": "\(settings.board.backend.rawValue)",
+        ])
+
+        let devices: BoardDevices
+        switch BoardDevices.open(settings) {
+        case .success(let opened): devices = opened
+        case .failure(let problems):
+            for error in problems.errors { logger.error("\(error)") }
+            logger.critical("refusing to start: \(problems.errors.count) device problem(s)")
+            throw ExitCode(1)
+        }
+
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let station = Station(settings: settings, devices: devices, logger: logger)
+        let reloader = Reloader(files: files, station: station, logLevel: level, commandLineLevel: logLevel, logger: logger)
+        let requests = ControlRequests(station: station, reloader: reloader)
+
+        let socketPath = settings.door.controlSocket
+        let server: ControlServer
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            server = try await ControlServer.bind(path: socketPath, group: eventLoopGroup, logger: logger) { line in
+                await requests.answer(line)
+            }
+        } catch {
+            logger.critical("cannot open the control socket", metadata: ["path": "\(socketPath)", "error": "\(error)"])
+            devices.close()
+            try? await eventLoopGroup.shutdownGracefully()
+            throw ExitCode(1)
+        }
+        logger.info("control socket ready", metadata: ["path": "\(socketPath)"])
+
+        var services: [any Service] = [StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader)]
+        if !settings.board.simulatedPresses.isEmpty {
+            services.append(ScriptedPressService(presses: settings.board.simulatedPresses, station: station, logger: logger))
+        }
+        if let notifier = SystemdNotifier(environment: environment) {
+            let interval = SystemdNotifier.watchdogInterval(environment: environment, pid: getpid())
+            services.append(NotifyService(notifier: notifier, watchdogInterval: interval, eventLoop: eventLoopGroup.next(), logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped with an error", metadata: ["error": "\(error)"])
+        }
+        try? await eventLoopGroup.shutdownGracefully()
+        logger.info("stopped")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,107 @@
+import Config
+import Logging
+import NIOCore
+import Network
+import ServiceLifecycle
+import UnixSignals
+
+/// Runs the station until shutdown, then switches its outputs off.
+struct StationService: Service {
+    let station: Station
+
+    func run() async throws {
+        async let running: Void = station.run()
+        try? await gracefulShutdown()
+        await station.shutdown()
+        await running
+    }
+}
+
+/// Serves `doorstationd ctl` until shutdown.
+struct ControlService: Service {
+    let server: ControlServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.close()
+    }
+}
+
+/// Tells systemd the daemon is ready, keeps its watchdog fed while the signalling event loop
+/// answers, and says when the daemon stops.
+struct NotifyService: Service {
+    let notifier: SystemdNotifier
+    let watchdogInterval: Duration?
+    let eventLoop: any EventLoop
+    let logger: Logger
+
+    func run() async throws {
+        notifier.notify("READY=1\nSTATUS=Waiting for button presses")
+        logger.debug("notified systemd: READY=1")
+        if let interval = watchdogInterval {
+            await withGracefulShutdownHandler {
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    if await eventLoopAnswers(within: interval) {
+                        notifier.notify("WATCHDOG=1")
+                    } else {
+                        logger.error("signalling event loop did not answer; not feeding the watchdog")
+                    }
+                    try? await Task.sleep(for: interval)
+                }
+            } onGracefulShutdown: {}
+        } else {
+            try? await gracefulShutdown()
+        }
+        notifier.notify("STOPPING=1")
+    }
+
+    /// Whether a task scheduled on the event loop runs within `limit`.
+    private func eventLoopAnswers(within limit: Duration) async -> Bool {
+        let answered = eventLoop.submit { true }
+        let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000))) { false }
+        let first = eventLoop.makePromise(of: Bool.self)
+        answered.cascade(to: first)
+        timeout.futureResult.cascade(to: first)
+        let result = (try? await first.futureResult.get()) ?? false
+        timeout.cancel()
+        return result
+    }
+}
+
+/// Reloads the configuration on SIGHUP.
+struct ReloadService: Service {
+    let reloader: Reloader
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            _ = await reloader.reload()
+        }
+    }
+}
+
+/// Presses simulated buttons at the times `[board] sim_presses` gives, counted from start-up.
+struct ScriptedPressService: Service {
+    let presses: [BoardSettings.ScriptedPress]
+    let station: Station
+    let logger: Logger
+
+    func run() async throws {
+        let start = ContinuousClock.now
+        await withGracefulShutdownHandler {
+            for press in presses.sorted(by: { $0.at < $1.at }) {
+                do {
+                    try await Task.sleep(until: start + .milliseconds(Int(press.at * 1000)), clock: .continuous)
+                } catch {
+                    return
+                }
+                logger.info("scripted press", metadata: ["button": "\(press.button)", "at_s": "\(press.at)"])
+                do throws(ControlError) {
+                    try await station.press(button: press.button, holdMilliseconds: 150)
+                } catch {
+                    logger.error("scripted press failed: \(error)")
+                }
+            }
+        } onGracefulShutdown: {}
+        try? await gracefulShutdown()
+    }
+}
