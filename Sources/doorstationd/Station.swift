@@ -91,6 +91,9 @@ actor Station {
                 ? ControlError("there is no [button_\(index)]")
                 : ControlError("button \(index) is a real GPIO line; press it with a finger")
         }
+        guard !line.isPressed else {
+            throw ControlError("button \(index) is already held down")
+        }
         line.press()
         Task {
             try? await Task.sleep(for: .milliseconds(holdMilliseconds))

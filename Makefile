@@ -1,0 +1,67 @@
+# doorstation — see README.md. `make demo` and `make test` work on a fresh Debian 12 /
+# Raspberry Pi OS machine with Swift installed: both install what they need first.
+
+PREFIX    ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR   ?= /lib/systemd/system
+SWIFT     ?= swift
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# C libraries (-dev packages) the daemon links against.
+LIB_DEBS  := pkg-config libasound2-dev libgpiod-dev libv4l-dev libx264-dev libsrtp2-dev libspeexdsp-dev
+# Tools the tests and the demo use, and the third-party SIP/RTP peers the interop tests start.
+TEST_DEBS := systemd iproute2 gpiod alsa-utils sox ffmpeg sip-tester dnsmasq-base \
+             kamailio kamailio-tls-modules baresip-core baresip-ffmpeg linphone-cli mediastreamer2-plugin-openh264
+
+.PHONY: all deps build release test demo bench install uninstall clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(LIB_DEBS) $(TEST_DEBS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "make deps: all packages present"; fi
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --static-swift-stdlib
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: deps build
+	scripts/demo.sh .build/debug/doorstationd
+
+bench:
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+install: release
+	install -D -m 0755 .build/release/doorstationd $(DESTDIR)$(PREFIX)/bin/doorstationd
+	install -d $(DESTDIR)$(PREFIX)/share/doorstation/board
+	install -m 0644 board/*.conf board/README.md $(DESTDIR)$(PREFIX)/share/doorstation/board/
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/doorstation/doorstation.conf ]; then \
+	    install -D -m 0640 config/doorstation.conf $(DESTDIR)$(SYSCONFDIR)/doorstation/doorstation.conf; \
+	else echo "keeping existing $(SYSCONFDIR)/doorstation/doorstation.conf"; fi
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's#/usr/bin/doorstationd#$(PREFIX)/bin/doorstationd#' systemd/doorstationd.service > $(DESTDIR)$(UNITDIR)/doorstationd.service
+	@if [ -z "$(DESTDIR)" ]; then \
+	    id doorstation >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/lib/doorstation --shell /usr/sbin/nologin doorstation; \
+	    for g in gpio audio video; do getent group $$g >/dev/null && usermod -aG $$g doorstation; done; \
+	    chgrp doorstation $(SYSCONFDIR)/doorstation/doorstation.conf; \
+	    if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	    echo "installed; edit $(SYSCONFDIR)/doorstation/doorstation.conf, then: systemctl enable --now doorstationd"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/doorstationd $(DESTDIR)$(UNITDIR)/doorstationd.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/doorstation
+
+clean:
+	rm -rf .build Benchmarks/.build
