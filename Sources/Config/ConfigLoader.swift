@@ -21,7 +21,15 @@ public enum ConfigLoader {
                 for key in section.keys { merged.set(key, section[key]!, inSectionAt: index) }
             }
         }
-        return read(merged.sections, files: sources.map(\.path), context: context)
+        var result = read(merged.sections, files: sources.map(\.path), context: context)
+        // Report in reading order: file by file, line by line; problems of the whole last.
+        let order = Dictionary(sources.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
+        result.diagnostics = result.diagnostics.enumerated().sorted { a, b in
+            let keyA = (a.element.file.flatMap { order[$0] } ?? Int.max, a.element.line ?? Int.max, a.offset)
+            let keyB = (b.element.file.flatMap { order[$0] } ?? Int.max, b.element.line ?? Int.max, b.offset)
+            return keyA < keyB
+        }.map(\.element)
+        return result
     }
 
     static func read(_ sections: [ConfigSection], files: [String], context: ConfigReadContext) -> ConfigLoadResult {

@@ -80,7 +80,7 @@ enum ConfigValueParsing {
         if text.contains(","), text.allSatisfy({ $0.isNumber || $0 == "," || $0 == "-" }) {
             return " (use '.' as the decimal separator)"
         }
-        if let first = text.first, first.isNumber || first == "-", text.contains(where: \.isLetter) {
+        if let first = text.first, first.isNumber || first == "-", let last = text.last, last.isLetter {
             return " (write the number without a unit)"
         }
         return ""

@@ -1,6 +1,7 @@
 /// Finds the known name closest to a misspelt one, for "did you mean" hints.
 enum NearestName {
-    /// The closest candidate within an edit distance of about a third of the name's length.
+    /// The closest candidate within an edit distance of about a third of the name's length,
+    /// else a candidate that the name begins (`ng_floor` → `ng_floorgain`).
     static func find(_ name: String, among candidates: [String]) -> String? {
         let limit = max(2, name.count / 3)
         var best: (name: String, distance: Int)?
@@ -10,7 +11,8 @@ enum NearestName {
                 best = (candidate, distance)
             }
         }
-        return best?.name
+        if let best { return best.name }
+        return candidates.first { name.count >= 4 && $0.lowercased().hasPrefix(name.lowercased()) }
     }
 
     /// Levenshtein distance with a two-row table.

@@ -27,8 +27,12 @@ enum SettingsValidation {
             + settings.leds.map { ("led_\($0.index)", $0.wiring) }
         for (section, wiring) in lines {
             guard let chip = wiring.chip, let line = wiring.line else {
-                let missing = [wiring.chip == nil ? "chip" : nil, wiring.line == nil ? "line" : nil].compactMap { $0 }
-                error(section, nil, "\(missing.joined(separator: " and ")) missing; the linux backend needs the GPIO chip and line offset")
+                // A key that is set but invalid has its own error already.
+                let written = sections.first { $0.name == section }
+                let missing = ["chip", "line"].filter { written?[$0] == nil }
+                if !missing.isEmpty {
+                    error(section, nil, "\(missing.joined(separator: " and ")) missing; the linux backend needs the GPIO chip and line offset")
+                }
                 continue
             }
             let id = "\(chip)\u{0}\(line)"
