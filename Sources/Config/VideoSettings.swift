@@ -64,7 +64,7 @@ public struct VideoSize: Sendable, Hashable, CustomStringConvertible {
             }
             return .success(VideoSize(width: width, height: height))
         }
-        let names = named.sorted { $0.value.0 < $1.value.0 }.map(\.key).joined(separator: ", ")
+        let names = named.sorted { ($0.value.0, $0.value.1) < ($1.value.0, $1.value.1) }.map(\.key).joined(separator: ", ")
         return .failure(ConfigProblem("expected WxH such as 640x480 or one of \(names), got \"\(raw)\""))
     }
 }
