@@ -16,6 +16,8 @@ let package = Package(
     name: "doorstation",
     products: [
         .executable(name: "doorstationd", targets: ["doorstationd"]),
+        // The pure and device targets, for the benchmarks package (Benchmarks/).
+        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
