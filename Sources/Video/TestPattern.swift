@@ -29,9 +29,36 @@ public struct TestPattern: Sendable {
             drawBarcode(sequence, luma: y, chromaU: u, chromaV: v, width: width, height: height)
             let scale = max(1, width / 160)
             let milliseconds = timestamp / 1_000_000
-            Self.drawText("#\(sequence)", x: 8, y: 8, scale: scale, luma: y, width: width, height: height)
-            Self.drawText("T\(milliseconds / 1000).\(Self.pad(milliseconds % 1000))", x: 8, y: 8 + 9 * scale, scale: scale, luma: y, width: width, height: height)
+            // Captions are composed in a stack buffer: no String, so no allocation per frame.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
+                var count = Self.compose(text, prefix: "#", whole: sequence, fraction: nil)
+                Self.drawText(UnsafeBufferPointer(rebasing: text[0..<count]), x: 8, y: 8, scale: scale, luma: y, width: width, height: height)
+                count = Self.compose(text, prefix: "T", whole: milliseconds / 1000, fraction: milliseconds % 1000)
+                Self.drawText(UnsafeBufferPointer(rebasing: text[0..<count]), x: 8, y: 8 + 9 * scale, scale: scale, luma: y, width: width, height: height)
+            }
         }
+    }
+
+    /// Writes `prefix`, `whole` in decimal and, if given, `.` and `fraction` as three digits; returns the length.
+    static func compose(_ text: UnsafeMutableBufferPointer<UInt8>, prefix: Unicode.Scalar, whole: UInt64, fraction: UInt64?) -> Int {
+        var count = 0
+        text[count] = UInt8(ascii: prefix); count += 1
+        var digits = 1, rest = whole
+        while rest >= 10 { rest /= 10; digits += 1 }
+        rest = whole
+        for position in stride(from: count + digits - 1, through: count, by: -1) {
+            text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        count += digits
+        if let fraction {
+            text[count] = UInt8(ascii: "."); count += 1
+            text[count] = UInt8(ascii: "0") + UInt8(fraction / 100 % 10)
+            text[count + 1] = UInt8(ascii: "0") + UInt8(fraction / 10 % 10)
+            text[count + 2] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            count += 3
+        }
+        return count
     }
 
     /// Reads the frame number back from a (decoded) picture's barcode, or `nil` if it is unreadable.
@@ -71,14 +98,10 @@ public struct TestPattern: Sendable {
         }
     }
 
-    private static func pad(_ value: UInt64) -> String {
-        value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)"
-    }
-
     /// Draws digits, `#`, `T` and `.` in a 5×7 font on a black box. Text that does not fit is clipped.
-    static func drawText(_ text: String, x: Int, y: Int, scale: Int, luma: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int) {
+    static func drawText(_ text: UnsafeBufferPointer<UInt8>, x: Int, y: Int, scale: Int, luma: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int) {
         var penX = x
-        for character in text.utf8 {
+        for character in text {
             let glyph = Glyphs.rows(for: character)
             for row in -1..<8 {
                 for column in -1..<6 {

@@ -1,5 +1,5 @@
 import Testing
-import Video
+@testable import Video
 
 @Suite struct TestPatternTests {
     @Test(arguments: [(640, 480), (1280, 720), (320, 240), (176, 144)])
@@ -37,6 +37,15 @@ import Video
         let frame = I420Frame(width: 640, height: 480)
         frame.withPlanes { y, _, _ in for index in y.indices { y[index] = 128 } }
         #expect(TestPattern.decodeSequence(from: frame) == nil)
+    }
+
+    @Test(arguments: [("#", UInt64(0), UInt64?.none, "#0"), ("#", 12345, nil, "#12345"), ("T", 3, 7, "T3.007"), ("T", 1234, 560, "T1234.560")])
+    func captionsAreComposedWithoutStrings(_ prefix: Unicode.Scalar, _ whole: UInt64, _ fraction: UInt64?, _ expected: String) {
+        let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            let count = TestPattern.compose(buffer, prefix: prefix, whole: whole, fraction: fraction)
+            return String(decoding: buffer[0..<count], as: UTF8.self)
+        }
+        #expect(text == expected)
     }
 
     @Test func planesHaveI420Sizes() {
