@@ -30,8 +30,6 @@ public struct EffectiveSetting: Sendable, Hashable {
 final class ConfigReadContext {
     var diagnostics: [ConfigDiagnostic] = []
     var effective: [EffectiveSetting] = []
-    /// Names of all sections whose keys were read, to recognise unknown sections.
-    var knownSectionPatterns: [String] = []
 
     func error(_ value: ConfigValue?, section: String, key: String?, _ message: String, fallback: (file: String, line: Int)? = nil) {
         let place = value.map { ($0.file, $0.line) } ?? fallback
