@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import Foundation
 
 /// `doorstationd check-config FILE`: validate and show the effective settings.
 struct CheckConfigCommand: ParsableCommand {
@@ -43,4 +44,3 @@ struct StandardError: TextOutputStream {
     }
 }
 
-import Foundation
