@@ -21,11 +21,17 @@ public struct TestPattern: Sendable {
         let barWidth = max(2, width / Self.bars.count) & ~1
         let shift = Int(sequence % UInt64(width / 2)) * 2
         frame.withPlanes { y, u, v in
+            // The bars are the same on every row: draw the first row of each plane, then copy it down.
             for column in stride(from: 0, to: width, by: 2) {
                 let bar = Self.bars[((column + shift) % width / barWidth) % Self.bars.count]
-                for row in 0..<height { y[row * width + column] = bar.y; y[row * width + column + 1] = bar.y }
-                for row in 0..<height / 2 { u[row * width / 2 + column / 2] = bar.u; v[row * width / 2 + column / 2] = bar.v }
+                y[column] = bar.y
+                y[column + 1] = bar.y
+                u[column / 2] = bar.u
+                v[column / 2] = bar.v
             }
+            Self.repeatFirstRow(y, rowLength: width)
+            Self.repeatFirstRow(u, rowLength: width / 2)
+            Self.repeatFirstRow(v, rowLength: width / 2)
             drawBarcode(sequence, luma: y, chromaU: u, chromaV: v, width: width, height: height)
             let scale = max(1, width / 160)
             let milliseconds = timestamp / 1_000_000
@@ -36,6 +42,14 @@ public struct TestPattern: Sendable {
                 count = Self.compose(text, prefix: "T", whole: milliseconds / 1000, fraction: milliseconds % 1000)
                 Self.drawText(UnsafeBufferPointer(rebasing: text[0..<count]), x: 8, y: 8 + 9 * scale, scale: scale, luma: y, width: width, height: height)
             }
+        }
+    }
+
+    /// Copies the first row of a plane over all the others.
+    static func repeatFirstRow(_ plane: UnsafeMutableBufferPointer<UInt8>, rowLength: Int) {
+        let base = plane.baseAddress!
+        for row in stride(from: rowLength, to: plane.count, by: rowLength) {
+            (base + row).update(from: base, count: rowLength)
         }
     }
 

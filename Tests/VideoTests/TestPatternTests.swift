@@ -33,6 +33,26 @@ import Testing
         #expect(a.luma(x: 160, y: 120) != 0)
     }
 
+    /// Every row between the caption (rows < 44 at this size) and the barcode (rows ≥ 224) shows
+    /// the same bars, in the classic order, in luma and chroma.
+    @Test(arguments: [UInt64(0), 5, 321])
+    func barsAreTheSameOnEveryRow(sequence: UInt64) {
+        let width = 320, height = 240
+        let frame = I420Frame(width: width, height: height)
+        TestPattern().render(into: frame, sequence: sequence, timestamp: 0)
+        let bars: [(y: UInt8, u: UInt8)] = [(235, 128), (210, 16), (170, 166), (145, 54), (106, 202), (81, 90), (41, 240), (16, 128)]
+        let barWidth = width / 8, shift = Int(sequence % UInt64(width / 2)) * 2
+        func bar(atEvenColumn column: Int) -> (y: UInt8, u: UInt8) { bars[(column + shift) % width / barWidth % 8] }
+        for x in 0..<width {
+            for y in [60, 120, 200] { #expect(frame.luma(x: x, y: y) == bar(atEvenColumn: x & ~1).y, "x \(x) y \(y)") }
+        }
+        frame.withPlanes { _, u, _ in
+            for column in 0..<width / 2 {
+                for row in [30, 60, 100] { #expect(u[row * width / 2 + column] == bar(atEvenColumn: column * 2).u, "chroma column \(column) row \(row)") }
+            }
+        }
+    }
+
     @Test func unreadableBarcodeGivesNil() {
         let frame = I420Frame(width: 640, height: 480)
         frame.withPlanes { y, _, _ in for index in y.indices { y[index] = 128 } }
