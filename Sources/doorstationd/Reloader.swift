@@ -31,9 +31,8 @@ struct Reloader: Sendable {
             logger.error("reload refused: \(result.errors.count) problem(s); keeping the running configuration")
             return Outcome(errors: result.errors.map(\.description), applied: [], needRestart: [])
         }
-        let before = await station.settings
-        let changes = before.changes(to: fresh)
-        let waiting = await station.reload(fresh)
+        let changes = await station.reload(fresh)
+        let waiting = changes.filter { $0.reload == .restart }
         if commandLineLevel == nil { logLevel.level = Logger.Level(fresh.door.logLevel) }
         var applied: [String] = []
         for change in changes where change.reload != .restart {

@@ -75,7 +75,8 @@ actor Station {
             case .released(let held):
                 record(.buttonReleased, ["button": "\(index)", "held_ms": "\(held / 1_000_000)"], level: .debug)
             case .wake(let at):
-                let delay = at > clock.now() ? at - clock.now() : 0
+                let now = clock.now()
+                let delay = at > now ? at - now : 0
                 Task { [weak self] in
                     try? await Task.sleep(for: .nanoseconds(delay))
                     await self?.wake(button: index)
@@ -156,19 +157,21 @@ actor Station {
 
     // MARK: Reload
 
-    /// Adopts what a reload may change now; returns the changes that wait for a restart.
+    /// Adopts what a reload may change now and returns every change, computed once against the
+    /// settings running at that moment (those with `.restart` keep their running value).
     func reload(_ fresh: Settings) -> [SettingChange] {
         let changes = settings.changes(to: fresh)
+        let previous = settings
         settings = settings.applyingReloadable(from: fresh)
         for button in settings.buttons {
-            let previous = debouncers[button.index]
-            if previous?.debounce != UInt64(button.debounce) * 1_000_000 || previous?.longPress != (button.longPress > 0 ? UInt64(button.longPress) * 1_000_000 : nil) {
+            let before = previous.button(button.index)
+            if before?.debounce != button.debounce || before?.longPress != button.longPress {
                 debouncers[button.index] = ButtonDebouncer(debounceMilliseconds: button.debounce, longPressMilliseconds: button.longPress)
             }
         }
-        let waiting = changes.filter { $0.reload == .restart }
-        record(.configReloaded, ["applied": "\(changes.count - waiting.count)", "need_restart": "\(waiting.count)"])
-        return waiting
+        let waiting = changes.filter { $0.reload == .restart }.count
+        record(.configReloaded, ["applied": "\(changes.count - waiting)", "need_restart": "\(waiting)"])
+        return changes
     }
 
     // MARK: Status
