@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "AudioDSP"),
         .target(name: "Video"),
         .target(name: "DoorStation"),
+        .target(name: "SIPMessage"),
 
         // Device roles and their simulated backends.
         .target(name: "Devices", dependencies: ["AudioDSP", "Video"]),
@@ -72,6 +73,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
