@@ -11,13 +11,21 @@ public struct SIPStreamFramer: Sendable {
         case pong
     }
 
+    /// Which keep-alives this end of the connection expects (RFC 5626 §4.4.1): the side that
+    /// opened the connection sends pings and gets pongs; the accepting side the reverse.
+    public enum Role: Sendable {
+        case client
+        case server
+    }
+
     public let parser: SIPMessageParser
+    public let role: Role
     private var buffer: [UInt8] = []
     private var scanned = 0
-    private var pendingCRLF = 0
 
-    public init(parser: SIPMessageParser = SIPMessageParser()) {
+    public init(parser: SIPMessageParser = SIPMessageParser(), role: Role = .client) {
         self.parser = parser
+        self.role = role
     }
 
     /// Bytes held waiting for the rest of a message.
@@ -34,26 +42,28 @@ public struct SIPStreamFramer: Sendable {
     }
 
     private mutating func next() throws(SIPParseError) -> Output? {
-        // Between messages: count CRLFs (a ping is CRLFCRLF, a pong a single CRLF).
+        // Between messages: CRLFs are keep-alives. A client counts each CRLF as a pong; a
+        // server waits for a whole CRLFCRLF ping, and drops stray single CRLFs before a message.
         var leading = 0
         while leading < buffer.count, buffer[leading] == ByteClass.cr || buffer[leading] == ByteClass.lf { leading += 1 }
         if leading > 0 {
-            if leading == buffer.count {
-                // Only CRLFs so far: four are a ping; a complete CRLF with nothing after it in this
-                // read is a pong (a ping split between reads is then seen as two pongs, harmless).
+            switch role {
+            case .client:
+                guard leading >= 2 || leading < buffer.count else { return nil }
+                let pair = leading >= 2 && buffer[0] == ByteClass.cr && buffer[1] == ByteClass.lf
+                buffer.removeFirst(pair ? 2 : 1)
+                scanned = 0
+                return pair ? .pong : try next()
+            case .server:
                 if leading >= 4 {
                     buffer.removeFirst(4)
+                    scanned = 0
                     return .ping
                 }
-                if leading == 2, buffer[1] == ByteClass.lf {
-                    buffer.removeFirst(2)
-                    return .pong
-                }
-                return nil
+                guard leading < buffer.count else { return nil }
+                buffer.removeFirst(leading)
+                scanned = 0
             }
-            buffer.removeFirst(leading)
-            scanned = 0
-            return leading >= 4 ? .ping : .pong
         }
         guard let headEnd = findHeadEnd() else {
             if buffer.count > parser.limits.maxHeaderBytes {
