@@ -13,7 +13,7 @@ LIB_DEBS  := pkg-config libasound2-dev libgpiod-dev libv4l-dev libx264-dev libsr
 TEST_DEBS := systemd iproute2 gpiod alsa-utils sox ffmpeg sip-tester dnsmasq-base \
              kamailio kamailio-tls-modules baresip-core baresip-ffmpeg linphone-cli mediastreamer2-plugin-openh264
 
-.PHONY: all deps build release test demo bench install uninstall clean
+.PHONY: all deps build release test demo bench fuzz install uninstall clean
 
 all: build
 
@@ -38,6 +38,17 @@ test: deps
 
 demo: deps build
 	scripts/demo.sh .build/debug/doorstationd
+
+FUZZ_SECONDS ?= 60
+TORTURE     := ../shared/testdata/sip-torture
+
+# The SIP parser under libFuzzer + AddressSanitizer for FUZZ_SECONDS (see Fuzz/README.md).
+fuzz:
+	mkdir -p .build/fuzz/corpus
+	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name SIPMessageFuzz \
+	    Sources/SIPMessage/*.swift Fuzz/SIPMessageFuzzer.swift -o .build/fuzz/sip-message
+	cd .build/fuzz && ./sip-message -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	    corpus ../../Fuzz/corpus $$(for d in $(TORTURE)/rfc4475/archive $(TORTURE)/rfc5118/wire; do [ -d ../../$$d ] && echo ../../$$d; done)
 
 bench:
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark

@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "doorstationd",
             dependencies: [
-                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video",
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
