@@ -1,3 +1,4 @@
+import Foundation
 import SIPMessage
 import Testing
 
@@ -35,5 +36,35 @@ struct LimitsTests {
         // Only cut-offs inside the SDP body parse (UDP: body is the rest); the full message does too.
         #expect(parsedCount >= 1)
         #expect(parsedCount < bytes.count / 2)
+    }
+}
+
+/// A malformed request gets a response naming the fault when one can be addressed (RFC 3261 §8.2.2).
+struct BadRequestResponseTests {
+    @Test func malformedRequestGetsA400WithTheReason() throws {
+        let text = LimitsTests.head + "Max-Forwards: 300\r\n\r\n"
+        let error = #expect(throws: SIPParseError.self) { try SIPMessageParser().parse(text) }
+        let response = try #require(SIPMessageParser().errorResponse(for: Array(text.utf8), error: error!))
+        #expect(response.statusCode == 400)
+        #expect(response.reason == "Bad Request (Max-Forwards exceeds 255)")
+        #expect(response.headers[.warning] == "399 doorstation \"Max-Forwards exceeds 255\"")
+        #expect(response.headers[.callID] == "x")
+        // The response itself is well-formed.
+        _ = try SIPMessageParser().parse(SIPMessage.response(response).serialized())
+    }
+
+    @Test func versionErrorGets505() throws {
+        let text = LimitsTests.head.replacingOccurrences(of: "SIP/2.0\r\n", with: "SIP/3.0\r\n") + "\r\n"
+        let error = #expect(throws: SIPParseError.self) { try SIPMessageParser().parse(text) }
+        #expect(SIPMessageParser().errorResponse(for: Array(text.utf8), error: error!)?.statusCode == 505)
+    }
+
+    @Test(arguments: [
+        "SIP/2.0 200 OK\r\nVia: x\r\n\r\n",                                  // responses are dropped
+        "ACK sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: x\r\n\r\n",      // ACK is never answered
+        "OPTIONS sip:a@b SIP/2.0\r\nCall-ID: 1\r\n\r\n",                      // nothing to address it with
+    ])
+    func noResponseWhenNoneCanBeBuilt(_ text: String) {
+        #expect(SIPMessageParser().errorResponse(for: Array(text.utf8), error: SIPParseError(.malformed, "x")) == nil)
     }
 }
