@@ -81,6 +81,12 @@ public struct CSeq: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(number) \(method.rawValue)" }
 
+    public init(_ text: String) throws(SIPParseError) {
+        do { self = try CSeq.parse(Array(text.utf8)[...]) } catch {
+            throw SIPParseError(.malformed, "CSeq \"\(text)\": \(error.reason)")
+        }
+    }
+
     static func parse(_ bytes: ArraySlice<UInt8>) throws(SIPValueError) -> CSeq {
         var scanner = ByteScanner(bytes)
         scanner.skipLWS()
