@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Video"),
         .target(name: "DoorStation"),
         .target(name: "SIPMessage"),
+        .target(name: "SIP", dependencies: ["SIPMessage"]),
 
         // Device roles and their simulated backends.
         .target(name: "Devices", dependencies: ["AudioDSP", "Video"]),
@@ -74,6 +75,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessage"]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
