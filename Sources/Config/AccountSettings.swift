@@ -15,6 +15,9 @@ public struct AccountSettings: Sendable, Hashable {
     public var realm: String?
     /// `unregister_at_stop` (bool, 1): un-REGISTER on shutdown.
     public var unregisterAtStop: Bool
+    /// `request_uri_parameters` (`;`-separated URI parameters, none): added to the Request-URI of
+    /// every request of this account, e.g. `user=phone` for carriers that require it. A doorstation key.
+    public var requestURIParameters: String?
 
     init(index: Int, _ r: inout SectionReader) {
         self.index = index
@@ -25,6 +28,10 @@ public struct AccountSettings: Sendable, Hashable {
         register = r.bool("reg_sendregister", default: true)
         realm = r.string("realm")
         unregisterAtStop = r.bool("unregister_at_stop", default: true)
+        requestURIParameters = r.string("request_uri_parameters") { raw in
+            raw.split(separator: ";").allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.hasPrefix("=") })
+                ? nil : "expected parameters such as user=phone or user=phone;npdi, got \"\(raw)\""
+        }
         if !r.isSet("reg_identity") {
             r.error(nil, "reg_identity is missing; every account needs its SIP address, e.g. reg_identity=sip:door@pbx.example")
         }

@@ -26,6 +26,33 @@ public struct SIPSettings: Sendable, Hashable {
     public var transportTimeout: Int
     /// `default_proxy` (int, -1 = the first account): index N of the `[proxy_N]` used for calls.
     public var defaultProxy: Int
+    /// `listen_address` (list of IP literals, `0.0.0.0`, plus `::` with use_ipv6): addresses to bind.
+    /// A doorstation key; linphone always binds every address.
+    public var listenAddresses: [String]
+    /// `root_ca` (absolute path, the system store): CA certificates (PEM) that TLS servers are verified against (linphone key).
+    public var rootCA: String?
+    /// `verify_server_certs` (bool, 1): check the TLS server's certificate chain (linphone key).
+    public var verifyServerCertificates: Bool
+    /// `verify_server_cn` (bool, 1): check that the certificate names the server we connected to (linphone key).
+    public var verifyServerName: Bool
+    /// `client_cert_chain` / `client_cert_key` (absolute paths, none): our TLS client certificate and key (PEM).
+    public var clientCertificateChain: String?
+    public var clientCertificateKey: String?
+    /// `dns_server` (`host[:port]`, the first nameserver of /etc/resolv.conf): where RFC 3263 lookups go.
+    public var dnsServer: String?
+    /// `timer_t1` / `timer_t2` / `timer_t4` (int ms, 500 / 4000 / 5000): RFC 3261 §17 timer bases.
+    public var timerT1: Int
+    public var timerT2: Int
+    public var timerT4: Int
+    /// `udp_keepalive` (bool, 1): also send CRLF keep-alives to UDP registrars every keepalive_period
+    /// (TCP/TLS always get RFC 5626 CRLF pings while keepalive_period > 0).
+    public var udpKeepAlive: Bool
+    /// `failover_timeout` (int ms, 4000, 500…64000): a server that sent nothing back for this long is
+    /// skipped for the next address (UDP included), and quarantined for `failover_quarantine` s (30).
+    public var failoverTimeout: Int
+    public var failoverQuarantine: Int
+    /// `instance_id` (`urn:uuid:…`, none): the RFC 5626 `+sip.instance` sent with every Contact.
+    public var instanceID: String?
 
     public enum MediaEncryption: String, Sendable, Hashable, CaseIterable {
         case none
@@ -46,6 +73,28 @@ public struct SIPSettings: Sendable, Hashable {
         mediaEncryptionMandatory = r.bool("media_encryption_mandatory", default: false, reload: .nextCall)
         transportTimeout = r.int("transport_timeout", default: 15000, in: 1000...120_000, unit: "ms")
         defaultProxy = r.int("default_proxy", default: -1, in: -1...99)
+        listenAddresses = r.list("listen_address", default: [], validateItem: ConfigValidators.ipAddress)
+        rootCA = r.string("root_ca", validate: ConfigValidators.absolutePath)
+        verifyServerCertificates = r.bool("verify_server_certs", default: true)
+        verifyServerName = r.bool("verify_server_cn", default: true)
+        clientCertificateChain = r.string("client_cert_chain", validate: ConfigValidators.absolutePath)
+        clientCertificateKey = r.string("client_cert_key", validate: ConfigValidators.absolutePath)
+        dnsServer = r.string("dns_server", validate: ConfigValidators.hostAndPort)
+        timerT1 = r.int("timer_t1", default: 500, in: 100...5000, unit: "ms")
+        timerT2 = r.int("timer_t2", default: 4000, in: 1000...32000, unit: "ms")
+        timerT4 = r.int("timer_t4", default: 5000, in: 1000...32000, unit: "ms")
+        udpKeepAlive = r.bool("udp_keepalive", default: true)
+        failoverTimeout = r.int("failover_timeout", default: 4000, in: 500...64000, unit: "ms")
+        failoverQuarantine = r.int("failover_quarantine", default: 30, in: 0...3600, unit: "s")
+        instanceID = r.string("instance_id") { raw in
+            raw.lowercased().hasPrefix("urn:uuid:") && raw.count == 45 ? nil : "expected urn:uuid: followed by a UUID, got \"\(raw)\""
+        }
+        if (clientCertificateChain == nil) != (clientCertificateKey == nil) {
+            r.error(clientCertificateChain == nil ? "client_cert_key" : "client_cert_chain", "is set without its partner; set both client_cert_chain and client_cert_key")
+        }
+        if timerT2 < timerT1 {
+            r.error("timer_t2", "is \(timerT2) ms, less than timer_t1 (\(timerT1) ms)")
+        }
         if mediaEncryptionMandatory && mediaEncryption == .none {
             r.error("media_encryption_mandatory", "is 1 but media_encryption is none; set media_encryption=srtp")
         }
