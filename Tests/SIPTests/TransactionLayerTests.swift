@@ -127,6 +127,19 @@ import Testing
         #expect(layer.handle(.transportError(key), now: .zero) == [])
     }
 
+    /// Failover (RFC 3263 §4.3): the TU abandons a transaction; its late response is then a stray.
+    @Test func abandonedTransactionIsForgotten() throws {
+        var layer = TransactionLayer()
+        let register = Fixture.request(.register)
+        let key = try #require(TransactionKey(clientRequest: register))
+        _ = layer.handle(.send(register, reliable: false), now: .zero)
+        #expect(Self.lines(layer.handle(.abandon(key), now: .seconds(4))) == ["c terminated"])
+        #expect(layer.count == 0)
+        #expect(layer.handle(.abandon(key), now: .seconds(4)) == [])
+        let late = Fixture.response(200, to: register)
+        #expect(Self.lines(layer.handle(.receive(.response(late), reliable: false), now: .seconds(5))) == ["stray 200"])
+    }
+
     @Test func requestWithoutViaIsStray() {
         var layer = TransactionLayer()
         var request = Fixture.request(.options)

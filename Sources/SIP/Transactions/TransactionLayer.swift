@@ -23,6 +23,9 @@ public struct TransactionLayer: Sendable {
         case timerFired(TransactionTimer, TransactionKey)
         /// The transport failed to send for this transaction.
         case transportError(TransactionKey)
+        /// The TU gives up on a client transaction before its own timeout, to fail over to another
+        /// server (RFC 3263 §4.3): the transaction is forgotten at once; later responses are strays.
+        case abandon(TransactionKey)
     }
 
     public enum Action: Sendable, Equatable {
@@ -81,6 +84,10 @@ public struct TransactionLayer: Sendable {
 
         case .transportError(let key):
             return dispatch(.transportError, to: key, now: now)
+
+        case .abandon(let key):
+            guard transactions.removeValue(forKey: key) != nil else { return [] }
+            return [.transaction(key, .terminated)]
         }
     }
 

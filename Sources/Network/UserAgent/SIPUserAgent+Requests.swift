@@ -1,0 +1,43 @@
+import SIP
+import SIPMessage
+
+/// What the user agent supports, for OPTIONS answers and Allow headers.
+enum UserAgentCapabilities {
+    static let allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE"
+    static let accept = "application/sdp, application/dtmf-relay, application/dtmf, application/media_control+xml"
+    static let supported = "100rel, timer, replaces"
+}
+
+extension SIPUserAgent {
+    /// Requests outside any call. OPTIONS gets 200 with what we support, so PBX qualify checks
+    /// (Asterisk `qualify`, Kamailio `dispatcher` pings) see us as reachable (RFC 3261 §11.2).
+    func answer(_ request: SIPRequest, key: TransactionKey) {
+        let tag = String(TransactionLayer.makeBranch(using: &random).suffix(10))
+        var response: SIPResponse
+        switch request.method {
+        case .options:
+            response = request.makeResponse(200, toTag: tag)
+            response.headers.append(.allow, UserAgentCapabilities.allow)
+            response.headers.append(.accept, UserAgentCapabilities.accept)
+            response.headers.append(.supported, UserAgentCapabilities.supported)
+        case .invite:
+            // Calls are answered by the call layer; until one is attached, say so without failing the caller's PBX.
+            response = request.makeResponse(480, reason: "Temporarily Unavailable (no call handler)", toTag: tag)
+        case .bye, .cancel, .info, .prack, .update:
+            response = request.makeResponse(481, toTag: tag)
+        case .register, .subscribe, .publish, .refer, .message, .notify:
+            response = request.makeResponse(405, toTag: tag)
+            response.headers.append(.allow, UserAgentCapabilities.allow)
+        default:
+            // RFC 3261 §8.2.1 and RFC 4475 §3.1.1.2: an unknown method is answered 501.
+            response = request.makeResponse(501, toTag: tag)
+            response.headers.append(.allow, UserAgentCapabilities.allow)
+        }
+        response.headers.append(.server, configuration.userAgent)
+        perform(transactions.handle(.respond(response, to: key), now: now))
+    }
+}
+
+extension SIPMethod {
+    static let publish = SIPMethod("PUBLISH")
+}

@@ -1,0 +1,68 @@
+import Config
+import Network
+import SIP
+import SIPMessage
+
+/// Turns the validated `[sip]`, `[proxy_N]` and `[auth_info_N]` settings into the user agent's
+/// configuration. Config already checked the syntax; what fails here is reported the same way.
+enum UserAgentSetup {
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func configuration(_ settings: Settings) throws(Problem) -> UserAgentConfiguration {
+        let credentials = settings.authInfos.map { info in
+            DigestCredentials(
+                username: info.username, userID: info.userID, password: info.password, ha1: info.ha1,
+                ha1Algorithm: info.algorithm == .sha256 ? .sha256 : .md5, realm: info.realm)
+        }
+        var accounts: [UserAgentAccount] = []
+        for account in settings.accounts {
+            let identity = try address(account.identity, "[proxy_\(account.index)] reg_identity")
+            let registrar: SIPURI
+            if let proxy = account.proxy {
+                registrar = try address(proxy, "[proxy_\(account.index)] reg_proxy").uri
+            } else {
+                registrar = SIPURI(scheme: identity.uri.scheme, host: identity.uri.host, port: identity.uri.port)
+            }
+            var routes: [SIPURI] = []
+            for route in account.routes {
+                var uri = try address(route, "[proxy_\(account.index)] reg_route").uri
+                if !uri.parameters.contains("lr") { uri.parameters.set("lr", nil) }
+                routes.append(uri)
+            }
+            var parameters = SIPParameters()
+            for item in (account.requestURIParameters ?? "").split(separator: ";") {
+                let pair = item.split(separator: "=", maxSplits: 1)
+                parameters.set(String(pair[0]), pair.count > 1 ? String(pair[1]) : nil)
+            }
+            accounts.append(UserAgentAccount(
+                index: account.index, aor: identity.uri.addressOfRecord, displayName: identity.displayName, registrar: registrar,
+                routes: routes, expires: account.expires, register: account.register, unregisterAtStop: account.unregisterAtStop,
+                credentials: credentials, requestURIParameters: parameters))
+        }
+        let sip = settings.sip
+        var transports: [SIPTransport] = []
+        if sip.udpPort != 0 { transports.append(.udp) }
+        if sip.tcpPort != 0 { transports.append(.tcp) }
+        if sip.tlsPort != 0 { transports.append(.tls) }
+        return UserAgentConfiguration(
+            accounts: accounts,
+            timers: TransactionTimerSettings(t1: .milliseconds(sip.timerT1), t2: .milliseconds(sip.timerT2), t4: .milliseconds(sip.timerT4)),
+            keepAlivePeriod: sip.keepAlivePeriod > 0 ? .milliseconds(sip.keepAlivePeriod) : nil,
+            udpKeepAlive: sip.udpKeepAlive,
+            failoverTimeout: .milliseconds(sip.failoverTimeout),
+            quarantine: Double(sip.failoverQuarantine),
+            instanceID: sip.instanceID,
+            userAgent: "doorstationd/\(Doorstationd.version)",
+            transports: transports)
+    }
+
+    private static func address(_ text: String, _ key: String) throws(Problem) -> NameAddress {
+        do {
+            return try NameAddress(text)
+        } catch {
+            throw Problem(description: "\(key): \(error.reason)")
+        }
+    }
+}
