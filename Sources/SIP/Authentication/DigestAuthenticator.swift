@@ -127,6 +127,9 @@ public struct DigestAuthenticator: Sendable {
             if remembered[index].challenge.nonce != challenge.nonce || remembered[index].challenge.algorithm != challenge.algorithm {
                 remembered[index] = Remembered(challenge: challenge, isProxy: isProxy,
                                                cnonce: Self.makeCnonce(using: &generator), nonceCount: 0)
+            } else {
+                // The same nonce again: the count goes on (RFC 7616 §3.4), opaque and qop may change.
+                remembered[index].challenge = challenge
             }
             return index
         }
@@ -183,14 +186,16 @@ public struct DigestAuthenticator: Sendable {
     }
 
     /// Eight lower-case hex digits (RFC 7616 §3.4 nc-value).
-    static func hex8(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 8 - digits.count) + digits
-    }
+    static func hex8(_ value: UInt32) -> String { paddedHex(value) }
 
     /// 64 random bits as 16 hex digits.
     static func makeCnonce(using generator: inout some RandomNumberGenerator) -> String {
-        let digits = String(generator.next(), radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        paddedHex(generator.next() as UInt64)
+    }
+
+    /// Every digit of `value` in lower-case hex, leading zeros included.
+    private static func paddedHex<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: Value.bitWidth / 4 - digits.count) + digits
     }
 }
