@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
         // Pure targets: no sockets, threads, clocks or C libraries; time comes in as an argument.
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "Video"),
         .target(name: "DoorStation"),
         .target(name: "SIPMessage"),
-        .target(name: "SIP", dependencies: ["SIPMessage"]),
+        .target(name: "SIP", dependencies: ["SIPMessage", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Device roles and their simulated backends.
         .target(name: "Devices", dependencies: ["AudioDSP", "Video"]),
