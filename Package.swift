@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                "SIP", "SIPMessage",
             ]
         ),
 
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "doorstationd",
             dependencies: [
-                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage",
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage", "SIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

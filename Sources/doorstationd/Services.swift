@@ -105,3 +105,19 @@ struct ScriptedPressService: Service {
         try? await gracefulShutdown()
     }
 }
+
+/// Runs the SIP user agent: registers every account, answers OPTIONS, and on shutdown
+/// un-REGISTERs (bounded) before the transports close.
+struct SIPService: Service {
+    let userAgent: SIPUserAgent
+    let transport: SIPTransportLayer
+    let logger: Logger
+
+    func run() async throws {
+        async let running: Void = userAgent.run()
+        try? await gracefulShutdown()
+        await userAgent.stop()
+        await running
+        await transport.shutdown()
+    }
+}

@@ -81,14 +81,14 @@ extension SIPUserAgent {
         return uri
     }
 
-    func registrationEvent(_ event: RegistrationEvent, account index: Int) {
+    func registrationEvent(_ event: Registration.Event, account index: Int) {
         guard var machine = accounts[index]?.machine else { return }
         let actions = machine.handle(event, now: now)
         accounts[index]?.machine = machine
         performRegistration(actions, account: index)
     }
 
-    private func performRegistration(_ actions: [RegistrationAction], account index: Int) {
+    private func performRegistration(_ actions: [Registration.Action], account index: Int) {
         for action in actions {
             switch action {
             case .send(let request):
@@ -136,7 +136,11 @@ extension SIPUserAgent {
         accounts[index]?.pendingKey = nil
         if response.statusCode == 503, failOver(account: index, from: target, reason: "503 \(response.reason)") { return }
         quarantine.markAlive(target)
-        registrationEvent(.response(response), account: index)
+        // The driver numbers REGISTERs itself (failover re-sends the machine never sees); give the
+        // machine back the CSeq of the request it made.
+        var answer = response
+        if let own = accounts[index]?.lastRequest?.headers[.cseq] { answer.headers.set(.cseq, own) }
+        registrationEvent(.response(answer), account: index)
     }
 
     func registrationFailed(account index: Int, target: SIPServerTarget, key: TransactionKey, reason: String) {
