@@ -21,6 +21,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -49,12 +50,15 @@ let package = Package(
         // Linux backends of the device roles.
         .target(name: "LinuxDevices", dependencies: ["Devices", "CALSA", "CV4L2", "CGPIOD"]),
 
-        // SwiftNIO drivers: control socket, sd_notify.
+        // SwiftNIO drivers: control socket, sd_notify, DNS, SIP transports.
         .target(
             name: "Network",
             dependencies: [
+                "SIPMessage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 "SIP", "SIPMessage",
             ]
@@ -83,7 +87,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
         .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),
         .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSRTP", "CSpeexDSP"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
     ]
 )
