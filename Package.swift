@@ -54,7 +54,6 @@ let package = Package(
         .target(
             name: "Network",
             dependencies: [
-                "SIPMessage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,10 +1,12 @@
 import Foundation
+import Network
 
 /// Carries out one line received on the control socket and answers with one line of JSON:
 /// `{"ok":true,…}` or `{"ok":false,"error":"…"}`.
 struct ControlRequests: Sendable {
     let station: Station
     let reloader: Reloader
+    let userAgent: SIPUserAgent
 
     static let help = "commands: status | press N [HOLD_MS] | open N | reload | ping"
 
@@ -21,7 +23,9 @@ struct ControlRequests: Sendable {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.outputFormatting = [.sortedKeys]
                 let body = (try? encoder.encode(status)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-                return #"{"ok":true,"status":\#(body)}"#
+                let registrations = await userAgent.registrationStatus().map(Self.registration)
+                let sip = Self.encode(["registrations": registrations])
+                return #"{"ok":true,"sip":\#(sip),"status":\#(body)}"#
             case ("press", 2), ("press", 3):
                 let button = try Self.number(words[1], what: "button")
                 let hold = words.count == 3 ? try Self.number(words[2], what: "hold time", in: 1...60000) : 150
@@ -42,6 +46,15 @@ struct ControlRequests: Sendable {
         } catch {
             return Self.encode(["ok": false, "error": error.description])
         }
+    }
+
+    static func registration(_ status: RegistrationStatus) -> [String: Any] {
+        var entry: [String: Any] = ["account": status.account, "aor": status.aor, "state": status.state]
+        if let server = status.server { entry["server"] = server }
+        if let expires = status.expires { entry["expires"] = expires }
+        if let address = status.publicAddress { entry["public_address"] = address }
+        if let error = status.lastError { entry["last_error"] = error }
+        return entry
     }
 
     static func number(_ text: String, what: String, in range: ClosedRange<Int> = 0...99) throws(ControlError) -> Int {

@@ -56,9 +56,18 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let sip: (userAgent: SIPUserAgent, transport: SIPTransportLayer)
+        do {
+            sip = try await Self.startSIP(settings, group: eventLoopGroup, logger: logger)
+        } catch {
+            logger.critical("cannot start SIP", metadata: ["error": "\(error)"])
+            devices.close()
+            try? await eventLoopGroup.shutdownGracefully()
+            throw ExitCode(1)
+        }
         let station = Station(settings: settings, devices: devices, logger: logger)
         let reloader = Reloader(files: files, station: station, logLevel: level, commandLineLevel: logLevel, logger: logger)
-        let requests = ControlRequests(station: station, reloader: reloader)
+        let requests = ControlRequests(station: station, reloader: reloader, userAgent: sip.userAgent)
 
         let socketPath = settings.door.controlSocket
         let server: ControlServer
@@ -76,7 +85,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("control socket ready", metadata: ["path": "\(socketPath)"])
 
-        var services: [any Service] = [StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader)]
+        var services: [any Service] = [
+            SIPService(userAgent: sip.userAgent, transport: sip.transport, logger: logger),
+            StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader),
+        ]
         if !settings.board.simulatedPresses.isEmpty {
             services.append(ScriptedPressService(presses: settings.board.simulatedPresses, station: station, logger: logger))
         }
@@ -95,6 +107,21 @@ struct RunCommand: AsyncParsableCommand {
         }
         try? await eventLoopGroup.shutdownGracefully()
         logger.info("stopped")
+    }
+}
+
+extension RunCommand {
+    /// Binds the SIP listeners (so READY=1 means they are open) and builds the user agent.
+    static func startSIP(_ settings: Settings, group: MultiThreadedEventLoopGroup, logger: Logger) async throws -> (userAgent: SIPUserAgent, transport: SIPTransportLayer) {
+        let configuration = try UserAgentSetup.configuration(settings)
+        var sipLogger = logger
+        sipLogger[metadataKey: "component"] = "sip"
+        let transport = SIPTransportLayer(group: group, configuration: UserAgentSetup.transportConfiguration(settings.sip), logger: sipLogger)
+        try await transport.start()
+        logger.info("sip listening", metadata: ["endpoints": "\(transport.listeningEndpoints.map(\.description).joined(separator: ", "))"])
+        let locator = try UserAgentSetup.locator(settings.sip, group: group, transports: configuration.transports)
+        let userAgent = SIPUserAgent(eventLoop: group.next(), transport: transport, locator: locator, configuration: configuration, logger: sipLogger)
+        return (userAgent, transport)
     }
 }
 

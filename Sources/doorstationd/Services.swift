@@ -117,7 +117,8 @@ struct SIPService: Service {
         async let running: Void = userAgent.run()
         try? await gracefulShutdown()
         await userAgent.stop()
-        await running
+        // Closing the transports ends the user agent's receive loop, and with it `run()`.
         await transport.shutdown()
+        await running
     }
 }

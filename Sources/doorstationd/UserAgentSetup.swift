@@ -2,6 +2,8 @@ import Config
 import Network
 import SIP
 import SIPMessage
+import Foundation
+import NIOCore
 
 /// Turns the validated `[sip]`, `[proxy_N]` and `[auth_info_N]` settings into the user agent's
 /// configuration. Config already checked the syntax; what fails here is reported the same way.
@@ -64,5 +66,44 @@ enum UserAgentSetup {
         } catch {
             throw Problem(description: "\(key): \(error.reason)")
         }
+    }
+}
+
+extension UserAgentSetup {
+    /// linphone's port convention: -1 = any free port, 0 = transport off.
+    static func port(_ value: Int) -> Int? { value == 0 ? nil : value == -1 ? 0 : value }
+
+    static func transportConfiguration(_ sip: SIPSettings) -> SIPTransportConfiguration {
+        var addresses = sip.listenAddresses
+        if addresses.isEmpty { addresses = sip.useIPv6 ? ["0.0.0.0", "::"] : ["0.0.0.0"] }
+        let tls = TLSSettings(
+            trustRoots: sip.rootCA.map { .file($0) } ?? .system,
+            verifyServerCertificate: sip.verifyServerCertificates,
+            verifyHostname: sip.verifyServerName,
+            clientCertificateChainFile: sip.clientCertificateChain,
+            clientPrivateKeyFile: sip.clientCertificateKey)
+        // TLS is only used outwards (to registrars and proxies): a TLS listener would need a
+        // server certificate, which a door station does not have.
+        return SIPTransportConfiguration(
+            listenAddresses: addresses, udpPort: port(sip.udpPort), tcpPort: port(sip.tcpPort), tlsPort: nil, tls: tls,
+            connectTimeout: .milliseconds(sip.transportTimeout))
+    }
+
+    /// RFC 3263 resolution through `[sip] dns_server`, or the system's name server.
+    static func locator(_ sip: SIPSettings, group: any EventLoopGroup, transports: [SIPTransport]) throws -> SIPServerLocator {
+        let resolver: DNSResolver
+        if let server = sip.dnsServer {
+            var host = server
+            var port = 53
+            if let colon = server.lastIndex(of: ":"), !server.hasSuffix("]"), server.filter({ $0 == ":" }).count == 1 || server.hasPrefix("[") {
+                port = Int(server[server.index(after: colon)...]) ?? 53
+                host = String(server[..<colon])
+            }
+            host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            resolver = DNSResolver(group: group, configuration: .init(server: DNSNameServer(host: host, port: port)))
+        } else {
+            resolver = try DNSResolver(group: group)
+        }
+        return SIPServerLocator(resolver: resolver, transports: transports)
     }
 }
