@@ -18,6 +18,8 @@ let benchmarks: @Sendable () -> Void = {
     let user = try! String(contentsOf: repository.appendingPathComponent("config/doorstation.conf"), encoding: .utf8)
     let sources = [ConfigSource(path: "rpi4.conf", text: board), ConfigSource(path: "doorstation.conf", text: user)]
 
+    sipBenchmarks(repository: repository)
+
     // Baseline: the lexer alone. Measured: lexing, typing, validation and the effective-settings record.
     Benchmark("Config: lex board + user file (baseline)") { benchmark in
         for _ in benchmark.scaledIterations {
