@@ -62,7 +62,7 @@ struct PeerHarnessTests {
             remote: "127.0.0.1:\(port)", timeout: 10, authUser: "door", authPassword: "doorpass")
         defer { sipp.stop() }
         #expect(try sipp.run(timeout: 20) == 0, "\(sipp.report)\n\(kamailio.logTail())")
-        let contacts = try kamailio.registeredContacts(aor: "sip:door@127.0.0.1")
+        let contacts = kamailio.waitForContacts(aor: "sip:door@127.0.0.1", timeout: 5)
         let dump = try kamailio.kamcmd(["ul.dump"])
         #expect(contacts == ["sip:door@127.0.0.1:\(clientPort);transport=UDP"], "\(dump)")
         #expect(try kamailio.registeredContacts(aor: "1001") == [])

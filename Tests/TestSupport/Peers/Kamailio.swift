@@ -164,6 +164,21 @@ public final class Kamailio: @unchecked Sendable {
         return all.filter { wanted.contains($0.key.lowercased()) }.flatMap(\.value)
     }
 
+    /// Polls `registeredContacts(aor:)` until it is non-empty (and `matching` holds) or `timeout` seconds
+    /// pass; returns the last answer ([] on timeout).
+    public func waitForContacts(
+        aor: String, timeout: Double, matching: ([String]) -> Bool = { !$0.isEmpty }
+    ) -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var contacts: [String] = []
+        repeat {
+            contacts = (try? registeredContacts(aor: aor)) ?? []
+            if matching(contacts) { return contacts }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while Date() < deadline
+        return contacts
+    }
+
     /// Parses `kamcmd ul.dump` output ("AoR: door" … "Address: sip:…" lines).
     public static func parseBindings(_ dump: String) -> [String: [String]] {
         var result: [String: [String]] = [:]
