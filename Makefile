@@ -10,7 +10,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries (-dev packages) the daemon links against.
 LIB_DEBS  := pkg-config libasound2-dev libgpiod-dev libv4l-dev libx264-dev libsrtp2-dev libspeexdsp-dev
 # Tools the tests and the demo use, and the third-party SIP/RTP peers the interop tests start.
-TEST_DEBS := systemd iproute2 gpiod alsa-utils sox ffmpeg sip-tester dnsmasq-base \
+TEST_DEBS := systemd iproute2 openssl gpiod alsa-utils sox ffmpeg sip-tester dnsmasq-base \
              kamailio kamailio-tls-modules baresip-core baresip-ffmpeg linphone-cli mediastreamer2-plugin-openh264
 
 .PHONY: all deps build release test demo bench fuzz install uninstall clean
@@ -32,9 +32,22 @@ build:
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 
+# The tests run in a network namespace that has only lo, so no SIP/RTP packet of the interop tests
+# (Kamailio, sipp, the daemon) can leave the machine; the interop tests disable themselves outside one.
+# Building stays outside (it may need the network). Extra arguments: make test TEST_ARGS='--filter Interop'
+TEST_ARGS ?=
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@if [ "$$(id -u)" = 0 ]; then \
+	    echo "make test: in a loopback-only network namespace (unshare -n)"; \
+	    unshare -n sh -c 'ip link set lo up && $(SWIFT) test --skip-build $(TEST_ARGS)'; \
+	elif unshare -rn true 2>/dev/null; then \
+	    echo "make test: in a loopback-only network namespace (unshare -rn)"; \
+	    unshare -rn sh -c 'ip link set lo up && $(SWIFT) test --skip-build $(TEST_ARGS)'; \
+	else \
+	    echo "make test: cannot create a network namespace; the interop tests will be skipped"; \
+	    $(SWIFT) test --skip-build $(TEST_ARGS); \
+	fi
 
 demo: deps build
 	scripts/demo.sh .build/debug/doorstationd

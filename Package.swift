@@ -88,5 +88,7 @@ let package = Package(
         .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSRTP", "CSpeexDSP"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
+        // Black-box SIP tests against third-party peers (Kamailio, sipp); they run only in a loopback-only network namespace.
+        .testTarget(name: "InteropTests", dependencies: ["TestSupport"], resources: [.copy("Peers")]),
     ]
 )
