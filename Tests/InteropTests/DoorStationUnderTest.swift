@@ -11,13 +11,14 @@ final class DoorStationUnderTest: @unchecked Sendable {
 
     /// `sections` is appended to the configuration: `[sip]`, `[proxy_0]`, `[auth_info_0]`, ….
     init(_ sections: String) throws {
-        folder = try temporaryFolder()
+        let folder = try temporaryFolder()
+        self.folder = folder
         let config = folder.appendingPathComponent("doorstation.conf")
         try """
             [board]
             profile=sim
             [door]
-            control_socket=\(socket)
+            control_socket=\(folder.appendingPathComponent("ctl.sock").path)
             log_level=debug
             \(sections)
             """.write(to: config, atomically: true, encoding: .utf8)
@@ -47,6 +48,13 @@ final class DoorStationUnderTest: @unchecked Sendable {
 
     func status() throws -> String {
         try runDoorstationd(["ctl", "--socket", socket, "status"], timeout: 10).output
+    }
+
+    /// The first account's entry of `ctl status` (`state`, `server`, `expires`, `last_error`, …).
+    func registration() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(status().utf8)) as? [String: Any]
+        let sip = object?["sip"] as? [String: Any]
+        return (sip?["registrations"] as? [[String: Any]])?.first ?? [:]
     }
 
     /// SIGTERM and the exit status (nil when it had to be killed).

@@ -40,6 +40,7 @@ struct FailoverInteropTests {
         #expect(try kamailio.registeredContacts(aor: "door").count == 1)
         // From the resolved targets to registered, within the bound.
         let elapsed = try #require(Self.seconds(between: "registration.targets", and: ": registered", in: log))
+        print("failover: registered \(elapsed) s after resolution (bound \(Self.bound) s)")
         #expect(elapsed <= Self.bound, "registered \(elapsed) s after resolution; bound \(Self.bound) s")
         let status = try door.status()
         #expect(status.contains("127.0.0.3:15100"), "\(status)")

@@ -113,7 +113,7 @@ import Testing
         harness.answer(at: 0) { Reg.unauthorized($0, challenge: #"Digest realm="example.com", nonce="a""#) }
         harness.answer(at: 0) { Reg.unauthorized($0, challenge: #"Digest realm="example.com", nonce="b""#) }
         let third = harness.answer(at: 0) { Reg.unauthorized($0, challenge: #"Digest realm="example.com", nonce="c""#) }
-        #expect(third == ["start retry 5", "state failed (401): authentication failed: the registrar keeps challenging our credentials; retry in 5 s"])
+        #expect(third == ["start retry 5", "state failed (401): authentication failed: the registrar rejected our credentials again (wrong username or password for realm \"example.com\"?); retry in 5 s"])
     }
 
     // MARK: Refresh

@@ -223,8 +223,8 @@ public struct Registration: Sendable {
         if DigestAuthenticator.isStale(response) { next.staleChallenges += 1 } else { next.challenges += 1 }
         guard next.challenges <= 2, next.staleChallenges <= 3 else {
             return isUnregister ? finish()
-                : fail(code: code, reason: "authentication failed: the registrar keeps challenging our credentials",
-                       retryAfter: nil)
+                : fail(code: code, reason: "authentication failed: the registrar rejected our credentials again "
+                       + "(wrong username or password\(Self.realms(of: response))?)", retryAfter: nil)
         }
         let request: SIPRequest
         do {
@@ -237,6 +237,13 @@ public struct Registration: Sendable {
         next.sentAt = now
         state = isUnregister ? .unregistering(next) : .registering(next)
         return [.send(request)]
+    }
+
+    /// ` for realm "x"` from the challenges of `response`, for the failure message.
+    static func realms(of response: SIPResponse) -> String {
+        let realms = (response.headers.values(.wwwAuthenticate) + response.headers.values(.proxyAuthenticate))
+            .compactMap { try? AuthenticationHeader($0)["realm"] }
+        return realms.isEmpty ? "" : " for realm \"\(realms[0])\""
     }
 
     /// A 2xx: records the binding, moves it when the registrar saw us elsewhere, else reports
