@@ -84,8 +84,7 @@ import Testing
     }
 
     @Test func connectToAClosedPortFailsFast() async throws {
-        let port = try await TransportTest.closedPort()
-        try await TransportTest.withLayer(Self.configuration) { alice, _ in
+        try await TransportTest.withClosedPort { port in try await TransportTest.withLayer(Self.configuration) { alice, _ in
             let remote = SIPEndpoint(transport: .tcp, address: "127.0.0.1", port: port)
             let started = ContinuousClock.now
             do throws(SIPTransportError) {
@@ -101,7 +100,7 @@ import Testing
                 #expect(error.description == "connecting to TCP 127.0.0.1:\(port): connection refused")
             }
             #expect(ContinuousClock.now - started < .seconds(2))
-        }
+        } }
     }
 
     @Test func connectionsAreClosedAtShutdownAndReported() async throws {
