@@ -6,8 +6,9 @@ import Testing
 /// preferred one dead; the door station registers on the second within a stated bound.
 @Suite(.enabled(if: LoopbackNamespace.isIsolated, "needs a loopback-only network namespace (make test runs one)"))
 struct FailoverInteropTests {
-    /// failover_timeout (2 s) for the dead address, plus the digest round trip and slack.
-    static let bound: Double = 2 + 1.5
+    /// The stated bound: failover_timeout (2 s) for the dead address, plus 3 s for the digest
+    /// round trip on a loaded CI machine (measured here: 2.01 s in all).
+    static let bound: Double = 2 + 3
 
     @Test func srvFailoverToTheSecondRegistrarOverUDP() async throws {
         let kamailio = try Kamailio(listen: ["udp:127.0.0.3:15100"])

