@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Network
 import SIPMessage
 
 /// `doorstationd tools parse-sip FILE…`: shows how the door station reads captured SIP messages
@@ -88,9 +89,7 @@ struct ParseSIPCommand: ParsableCommand {
         return allParsed
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { duration.inSeconds }
 
     static func format(_ duration: Duration) -> String { String(format: "%.3f s", seconds(duration)) }
     static func rate(_ count: Int, _ duration: Duration) -> String { String(format: "%.0f", Double(count) / max(seconds(duration), 1e-9)) }

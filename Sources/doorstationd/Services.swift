@@ -58,7 +58,7 @@ struct NotifyService: Service {
     /// Whether a task scheduled on the event loop runs within `limit`.
     private func eventLoopAnswers(within limit: Duration) async -> Bool {
         let answered = eventLoop.submit { true }
-        let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000))) { false }
+        let timeout = eventLoop.scheduleTask(in: TimeAmount(limit)) { false }
         let first = eventLoop.makePromise(of: Bool.self)
         answered.cascade(to: first)
         timeout.futureResult.cascade(to: first)

@@ -143,20 +143,19 @@ extension SIPUserAgent {
         registrationEvent(.response(answer), account: index)
     }
 
-    func registrationFailed(account index: Int, target: SIPServerTarget, key: TransactionKey, reason: String) {
+    func registrationFailed(account index: Int, target: SIPServerTarget, key: TransactionKey, failure: ClientFailure) {
+        let reason = failure.description
         cancelTimer(.failover(account: index, key))
         guard accounts[index]?.pendingKey == key else { return }
         accounts[index]?.pendingKey = nil
         if failOver(account: index, from: target, reason: reason) { return }
-        registrationEvent(reason.contains("transport") ? .transportFailed : .transactionTimedOut, account: index)
+        registrationEvent(failure == .timeout ? .transactionTimedOut : .transportFailed, account: index)
     }
 
     func failoverTimerFired(account index: Int, key: TransactionKey) {
         guard accounts[index]?.pendingKey == key, case .registration(_, let target) = clientOwners[key] else { return }
-        if !failOver(account: index, from: target, reason: "no answer within \(configuration.failoverTimeout.secondsText)") {
-            // The last address: let the transaction run to its own timeout (timer F).
-            return
-        }
+        // On the last address failOver returns false and the transaction runs to its own timeout (timer F).
+        _ = failOver(account: index, from: target, reason: "no answer within \(configuration.failoverTimeout.secondsText)")
     }
 
     /// Quarantines `target` and moves to the next address not yet tried in this round.
@@ -231,7 +230,7 @@ extension SIPUserAgent {
             logger.notice("registration.connection lost", metadata: ["account": "\(index)", "server": "\(endpoint)", "reason": "\(reason)"])
             accounts[index]?.keepAliveEndpoint = nil
             if let pending = entry.pendingKey, let target = entry.current {
-                registrationFailed(account: index, target: target, key: pending, reason: "transport: \(reason)")
+                registrationFailed(account: index, target: target, key: pending, failure: .connectionLost(reason))
             } else if let contact = entry.contact {
                 registrationEvent(.contactChanged(contact), account: index)
             }
@@ -264,10 +263,7 @@ extension SIPUserAgent {
     }
 
     /// Seconds since the epoch, for the quarantine.
-    var seconds: Double {
-        let elapsed = now.components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-    }
+    var seconds: Double { now.inSeconds }
 }
 
 struct ResolutionProblem: Error, CustomStringConvertible {
@@ -276,8 +272,11 @@ struct ResolutionProblem: Error, CustomStringConvertible {
 }
 
 extension Duration {
+    /// The duration as a `Double` number of seconds.
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
     var secondsText: String {
-        let value = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        let value = inSeconds
         return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 }

@@ -39,6 +39,21 @@ public actor SIPUserAgent {
         case options
     }
 
+    /// Why a client transaction ended without a final response.
+    enum ClientFailure: Equatable, CustomStringConvertible {
+        case timeout
+        case transportError
+        case connectionLost(String)
+
+        var description: String {
+            switch self {
+            case .timeout: "no response (timeout)"
+            case .transportError: "transport error"
+            case .connectionLost(let reason): "connection lost: \(reason)"
+            }
+        }
+    }
+
     struct Outgoing {
         var message: SIPMessage
         var destination: SIPEndpoint
@@ -161,9 +176,9 @@ public actor SIPUserAgent {
         case .passToTU(let message):
             deliver(message, key: key)
         case .timeout:
-            clientFailed(key, reason: "no response (timeout)")
+            clientFailed(key, .timeout)
         case .transportFailed:
-            clientFailed(key, reason: "transport error")
+            clientFailed(key, .transportError)
         case .terminated:
             for timer in timers.keys where timer.transactionKey == key { cancelTimer(timer) }
             clientOwners[key] = nil
@@ -194,9 +209,9 @@ public actor SIPUserAgent {
         }
     }
 
-    private func clientFailed(_ key: TransactionKey, reason: String) {
+    private func clientFailed(_ key: TransactionKey, _ failure: ClientFailure) {
         if case .registration(let account, let target) = clientOwners[key] {
-            registrationFailed(account: account, target: target, key: key, reason: reason)
+            registrationFailed(account: account, target: target, key: key, failure: failure)
         }
     }
 
@@ -207,7 +222,7 @@ public actor SIPUserAgent {
 }
 
 extension SIPServerTarget {
-    var endpoint: SIPEndpoint { SIPEndpoint(transport: transport, address: address, port: port) }
+    var endpoint: SIPEndpoint { SIPEndpoint(self) }
 }
 
 extension SIPMessage {

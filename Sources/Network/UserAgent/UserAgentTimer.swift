@@ -19,8 +19,7 @@ enum UserAgentTimer: Hashable {
 extension SIPUserAgent {
     func schedule(_ timer: UserAgentTimer, after delay: Duration) {
         timers[timer]?.cancel()
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        timers[timer] = eventLoop.scheduleTask(in: .nanoseconds(max(0, nanoseconds))) { [self] in
+        timers[timer] = eventLoop.scheduleTask(in: TimeAmount(max(delay, .zero))) { [self] in
             self.assumeIsolated { $0.fire(timer) }
         }
     }
