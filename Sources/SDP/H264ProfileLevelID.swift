@@ -82,14 +82,22 @@ public enum H264Profile: String, Sendable, Hashable {
     case constrainedBaseline, baseline, main, extended, high, high10, high422, high444
     case high10Intra, high422Intra, high444Intra, cavlc444Intra
 
-    /// Whether a decoder of this profile decodes a Constrained Baseline stream, the only kind
-    /// our encoder makes. Constrained Baseline is the common subset of Baseline, Main and
-    /// Extended (H.264 §A.2.1.1), and the High profiles decode everything Main does (§A.2.4);
-    /// the intra-only profiles cannot decode P slices.
-    public var decodesConstrainedBaseline: Bool {
-        switch self {
-        case .constrainedBaseline, .baseline, .main, .extended, .high, .high10, .high422, .high444: true
-        case .high10Intra, .high422Intra, .high444Intra, .cavlc444Intra: false
+    /// Whether a decoder of this profile decodes every stream of `stream`'s profile, which is
+    /// what RFC 6184 §8.1 profile compatibility comes down to for a sender. Constrained Baseline
+    /// is the common subset of Baseline, Main and Extended (H.264 §A.2.1.1); Extended decoders
+    /// take Baseline (§A.2.3); the High profiles decode Main and each other upwards (§A.2.4–
+    /// A.2.6); the intra-only profiles decode nothing with P slices, only themselves.
+    public func decodes(_ stream: H264Profile) -> Bool {
+        if self == stream { return true }
+        let highFamily: [H264Profile] = [.high, .high10, .high422, .high444]
+        switch stream {
+        case .constrainedBaseline: return [.baseline, .main, .extended].contains(self) || highFamily.contains(self)
+        case .baseline: return self == .extended
+        case .main: return highFamily.contains(self)
+        case .high, .high10, .high422, .high444:
+            guard let streamRank = highFamily.firstIndex(of: stream), let ownRank = highFamily.firstIndex(of: self) else { return false }
+            return ownRank >= streamRank
+        case .extended, .high10Intra, .high422Intra, .high444Intra, .cavlc444Intra: return false
         }
     }
 }
