@@ -17,7 +17,7 @@ let package = Package(
     products: [
         .executable(name: "doorstationd", targets: ["doorstationd"]),
         // The pure and device targets, for the benchmarks package (Benchmarks/).
-        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP"]),
+        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "DoorStation"),
         .target(name: "SIPMessage"),
         .target(name: "SIP", dependencies: ["SIPMessage", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SDP"),
 
         // Device roles and their simulated backends.
         .target(name: "Devices", dependencies: ["AudioDSP", "Video"]),
@@ -81,6 +82,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessage"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
