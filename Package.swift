@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                "SIP", "SIPMessage",
+                "SIP", "SIPMessage", "SDP",
             ]
         ),
 
@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "doorstationd",
             dependencies: [
-                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage", "SIP",
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage", "SIP", "SDP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -18,6 +18,9 @@ public struct AccountSettings: Sendable, Hashable {
     /// `request_uri_parameters` (`;`-separated URI parameters, none): added to the Request-URI of
     /// every request of this account, e.g. `user=phone` for carriers that require it. A doorstation key.
     public var requestURIParameters: String?
+    /// `100rel` (bool, 1): advertise reliable provisional responses (RFC 3262) in our INVITEs. Off
+    /// for PBXes that mishandle PRACK; a peer that *requires* 100rel is still served. A doorstation key.
+    public var reliableProvisional: Bool
 
     init(index: Int, _ r: inout SectionReader) {
         self.index = index
@@ -32,6 +35,7 @@ public struct AccountSettings: Sendable, Hashable {
             raw.split(separator: ";").allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.hasPrefix("=") })
                 ? nil : "expected parameters such as user=phone or user=phone;npdi, got \"\(raw)\""
         }
+        reliableProvisional = r.bool("100rel", default: true, reload: .nextCall)
         if !r.isSet("reg_identity") {
             r.error(nil, "reg_identity is missing; every account needs its SIP address, e.g. reg_identity=sip:door@pbx.example")
         }

@@ -53,6 +53,16 @@ public struct SIPSettings: Sendable, Hashable {
     public var failoverQuarantine: Int
     /// `instance_id` (`urn:uuid:…`, none): the RFC 5626 `+sip.instance` sent with every Contact.
     public var instanceID: String?
+    /// `session_expires_enabled` (bool, 1), `session_expires_value` (int s, 1800, 90…86400),
+    /// `session_expires_min_value` (int s, 90, 90…86400): RFC 4028 session timers, so a call whose
+    /// peer vanished behind NAT ends instead of holding the door station forever (linphone keys;
+    /// linphone's default is off, ours on because a door station cannot see a dead call).
+    public var sessionTimers: Bool
+    public var sessionExpires: Int
+    public var sessionExpiresMinimum: Int
+    /// `incoming_calls_early_media` (bool, 0): answer incoming calls with 183 and early media
+    /// while ringing (linphone key).
+    public var incomingEarlyMedia: Bool
 
     public enum MediaEncryption: String, Sendable, Hashable, CaseIterable {
         case none
@@ -88,6 +98,13 @@ public struct SIPSettings: Sendable, Hashable {
         failoverQuarantine = r.int("failover_quarantine", default: 30, in: 0...3600, unit: "s")
         instanceID = r.string("instance_id") { raw in
             raw.lowercased().hasPrefix("urn:uuid:") && raw.count == 45 ? nil : "expected urn:uuid: followed by a UUID, got \"\(raw)\""
+        }
+        sessionTimers = r.bool("session_expires_enabled", default: true, reload: .nextCall)
+        sessionExpires = r.int("session_expires_value", default: 1800, in: 90...86400, unit: "s", reload: .nextCall)
+        sessionExpiresMinimum = r.int("session_expires_min_value", default: 90, in: 90...86400, unit: "s", reload: .nextCall)
+        incomingEarlyMedia = r.bool("incoming_calls_early_media", default: false, reload: .nextCall)
+        if sessionExpiresMinimum > sessionExpires {
+            r.error("session_expires_min_value", "is \(sessionExpiresMinimum) s, more than session_expires_value (\(sessionExpires) s)")
         }
         if (clientCertificateChain == nil) != (clientCertificateKey == nil) {
             r.error(clientCertificateChain == nil ? "client_cert_key" : "client_cert_chain", "is set without its partner; set both client_cert_chain and client_cert_key")

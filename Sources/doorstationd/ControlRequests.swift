@@ -8,7 +8,7 @@ struct ControlRequests: Sendable {
     let reloader: Reloader
     let userAgent: SIPUserAgent
 
-    static let help = "commands: status | press N [HOLD_MS] | open N | reload | ping"
+    static let help = "commands: status | press N [HOLD_MS] | open N | call SIP-URI [ACCOUNT] | hangup [CALL-ID] | answer CALL-ID | reject CALL-ID [CODE] | dtmf CALL-ID DIGITS | hold CALL-ID | resume CALL-ID | reload | ping"
 
     func answer(_ line: String) async -> String {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -24,7 +24,9 @@ struct ControlRequests: Sendable {
                 encoder.outputFormatting = [.sortedKeys]
                 let body = (try? encoder.encode(status)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
                 let registrations = await userAgent.registrationStatus().map(Self.registration)
-                let sip = Self.encode(["registrations": registrations])
+                let calls = await userAgent.callStatus().map(Self.call)
+                let recent = await userAgent.recentCalls().map(Self.call)
+                let sip = Self.encode(["registrations": registrations, "calls": calls, "recent_calls": recent])
                 return #"{"ok":true,"sip":\#(sip),"status":\#(body)}"#
             case ("press", 2), ("press", 3):
                 let button = try Self.number(words[1], what: "button")
@@ -35,6 +37,8 @@ struct ControlRequests: Sendable {
                 let relay = try Self.number(words[1], what: "relay")
                 try await station.openDoor(relay: relay, by: "ctl")
                 return Self.encode(["ok": true, "opened": relay])
+            case ("call", _), ("hangup", _), ("answer", _), ("reject", _), ("dtmf", _), ("hold", _), ("resume", _):
+                return try await callCommand(words)
             case ("reload", 1):
                 let outcome = await reloader.reload()
                 return Self.encode([
@@ -54,6 +58,12 @@ struct ControlRequests: Sendable {
         if let expires = status.expires { entry["expires"] = expires }
         if let address = status.publicAddress { entry["public_address"] = address }
         if let error = status.lastError { entry["last_error"] = error }
+        return entry
+    }
+
+    static func call(_ status: CallStatus) -> [String: Any] {
+        var entry: [String: Any] = ["call_id": status.callID, "direction": status.direction, "remote": status.remote, "state": status.state, "media": status.media]
+        if let reason = status.endReason { entry["end_reason"] = reason }
         return entry
     }
 

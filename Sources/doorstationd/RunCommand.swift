@@ -86,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("control socket ready", metadata: ["path": "\(socketPath)"])
 
         var services: [any Service] = [
+            CallEventsService(station: station, userAgent: sip.userAgent),
             SIPService(userAgent: sip.userAgent, transport: sip.transport, logger: logger),
             StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader),
         ]

@@ -17,6 +17,20 @@ struct StationService: Service {
     }
 }
 
+/// Hands the user agent's call updates to the station until the user agent stops (it is listed
+/// before `SIPService`, so it is stopped after it and sees every call's end).
+struct CallEventsService: Service {
+    let station: Station
+    let userAgent: SIPUserAgent
+
+    func run() async throws {
+        await station.attach(userAgent)
+        await station.followCalls(userAgent.callEvents)
+        // The stream ends when the user agent stops; this service ends with the group.
+        try? await gracefulShutdown()
+    }
+}
+
 /// Serves `doorstationd ctl` until shutdown.
 struct ControlService: Service {
     let server: ControlServer

@@ -3,14 +3,17 @@ import Devices
 import DoorStation
 import Foundation
 import Logging
+import Network
 
-/// The running door station: button edges in, events and outputs out.
-/// Calls are placed here once the SIP user agent exists; today a press is an event in the log,
-/// in `ctl status` and in the event history.
+/// The running door station: button edges in, calls, events and outputs out.
 actor Station {
     private(set) var settings: Settings
     let devices: BoardDevices
-    private let logger: Logger
+    let logger: Logger
+    /// The SIP user agent that places and takes calls (`Station+Calls.swift`).
+    var userAgent: SIPUserAgent?
+    /// The call each button started, so a second press while it rings does not call again.
+    var buttonCalls: [Int: String] = [:]
     private let clock = MonotonicClock()
     private var debouncers: [Int: ButtonDebouncer] = [:]
     private var history = EventHistory(capacity: 200)
@@ -70,6 +73,7 @@ actor Station {
             switch action {
             case .pressed:
                 record(.buttonPressed, ["button": "\(index)", "label": label, "targets": button?.targets.joined(separator: ",") ?? ""])
+                callFromButton(index)
             case .longPress:
                 record(.buttonLongPressed, ["button": "\(index)", "label": label])
             case .released(let held):
@@ -147,7 +151,7 @@ actor Station {
 
     // MARK: Events
 
-    private func record(_ kind: StationEvent.Kind, _ details: KeyValuePairs<String, String>, level: Logger.Level = .info) {
+    func record(_ kind: StationEvent.Kind, _ details: KeyValuePairs<String, String>, level: Logger.Level = .info) {
         let event = StationEvent(kind, time: Int64(Date().timeIntervalSince1970 * 1000), details: details.map { ($0.key, $0.value) })
         history.append(event)
         var metadata: Logger.Metadata = [:]

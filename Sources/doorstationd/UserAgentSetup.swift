@@ -1,5 +1,6 @@
 import Config
 import Network
+import SDP
 import SIP
 import SIPMessage
 import Foundation
@@ -41,7 +42,7 @@ enum UserAgentSetup {
             accounts.append(UserAgentAccount(
                 index: account.index, aor: identity.uri.addressOfRecord, displayName: identity.displayName, registrar: registrar,
                 routes: routes, expires: account.expires, register: account.register, unregisterAtStop: account.unregisterAtStop,
-                credentials: credentials, requestURIParameters: parameters))
+                credentials: credentials, requestURIParameters: parameters, reliableProvisional: account.reliableProvisional))
         }
         let sip = settings.sip
         var transports: [SIPTransport] = []
@@ -57,7 +58,24 @@ enum UserAgentSetup {
             quarantine: Double(sip.failoverQuarantine),
             instanceID: sip.instanceID,
             userAgent: "doorstationd/\(Doorstationd.version)",
-            transports: transports)
+            transports: transports,
+            calls: try calls(settings))
+    }
+
+    /// `[sip]` call keys, `[rtp]` ports, the media encryption policy and the ring time.
+    static func calls(_ settings: Settings) throws(Problem) -> CallSettings {
+        let sip = settings.sip
+        let identity = try sip.contact.map { text throws(Problem) in try address(text, "[sip] contact") }
+        let srtp: SRTPPolicy = sip.mediaEncryption == .none ? .off : sip.mediaEncryptionMandatory ? .mandatory : .optional
+        let media = CallMediaSettings(
+            audioPorts: settings.rtp.audioPorts.ports,
+            videoPorts: nil, ptime: settings.rtp.uploadPtime > 0 ? settings.rtp.uploadPtime : 20, srtp: srtp,
+            incomingEarlyMedia: sip.incomingEarlyMedia)
+        return CallSettings(
+            identity: identity,
+            sessionTimer: SessionTimerSettings(enabled: sip.sessionTimers, sessionExpires: sip.sessionExpires, minSE: sip.sessionExpiresMinimum),
+            ringTimeout: .seconds(settings.buttons.map(\.ringTime).max() ?? 60),
+            media: media)
     }
 
     private static func address(_ text: String, _ key: String) throws(Problem) -> NameAddress {
@@ -105,5 +123,16 @@ extension UserAgentSetup {
             resolver = try DNSResolver(group: group)
         }
         return SIPServerLocator(resolver: resolver, transports: transports)
+    }
+}
+
+extension PortRange {
+    /// The ports a call may take: one port, a range, or (for `-1`) the IANA dynamic range.
+    var ports: ClosedRange<Int> {
+        switch self {
+        case .any: 49152...65534
+        case .single(let port): port...port
+        case .range(let range): range
+        }
     }
 }

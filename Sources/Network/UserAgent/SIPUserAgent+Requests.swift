@@ -12,6 +12,9 @@ extension SIPUserAgent {
     /// Requests outside any call. OPTIONS gets 200 with what we support, so PBX qualify checks
     /// (Asterisk `qualify`, Kamailio `dispatcher` pings) see us as reachable (RFC 3261 §11.2).
     func answer(_ request: SIPRequest, key: TransactionKey) {
+        let hasToTag = request.headers[.to].flatMap { try? NameAddress($0) }?.tag != nil
+        if request.method == .invite, !hasToTag, incomingInvite(request, key: key) { return }
+        if hasToTag || request.method == .cancel, inDialogRequest(request, key: key) { return }
         let tag = String(TransactionLayer.makeBranch(using: &random).suffix(10))
         var response: SIPResponse
         switch request.method {
@@ -21,8 +24,8 @@ extension SIPUserAgent {
             response.headers.append(.accept, UserAgentCapabilities.accept)
             response.headers.append(.supported, UserAgentCapabilities.supported)
         case .invite:
-            // Calls are answered by the call layer; until one is attached, say so without failing the caller's PBX.
-            response = request.makeResponse(480, reason: "Temporarily Unavailable (no call handler)", toTag: tag)
+            // Calls are off (`CallSettings.acceptIncoming`), or a re-INVITE for a call we no longer have.
+            response = request.makeResponse(hasToTag ? 481 : 480, toTag: tag)
         case .bye, .cancel, .info, .prack, .update:
             response = request.makeResponse(481, toTag: tag)
         case .register, .subscribe, .publish, .refer, .message, .notify:

@@ -20,6 +20,14 @@ public actor SIPUserAgent {
     var clientOwners: [TransactionKey: ClientOwner] = [:]
     /// Where each server transaction's responses go.
     var serverPeers: [TransactionKey: SIPEndpoint] = [:]
+    /// Where each call's client transaction goes.
+    var clientTargets: [TransactionKey: SIPServerTarget] = [:]
+    /// Live calls by Call-ID, and the last ended ones for `ctl status`.
+    var calls: [String: CallEntry] = [:]
+    var endedCalls: [CallStatus] = []
+    let callUpdates: AsyncStream<CallUpdate>.Continuation
+    /// Every call event (incoming, progress, established, DTMF, ended…) for the door-station policy.
+    public nonisolated let callEvents: AsyncStream<CallUpdate>
     var accounts: [Int: AccountRegistration] = [:]
     var timers: [UserAgentTimer: Scheduled<Void>] = [:]
     var random = SystemRandomNumberGenerator()
@@ -37,6 +45,7 @@ public actor SIPUserAgent {
     enum ClientOwner {
         case registration(account: Int, target: SIPServerTarget)
         case options
+        case call(String, CallSession.RequestKind)
     }
 
     /// Why a client transaction ended without a final response.
@@ -72,6 +81,7 @@ public actor SIPUserAgent {
         quarantine = TargetQuarantine(duration: configuration.quarantine)
         (outgoingStream, outgoing) = AsyncStream.makeStream(of: Outgoing.self)
         (registrationChanges, stateChanges) = AsyncStream.makeStream(of: RegistrationStatus.self, bufferingPolicy: .bufferingNewest(64))
+        (callEvents, callUpdates) = AsyncStream.makeStream(of: CallUpdate.self, bufferingPolicy: .bufferingNewest(256))
     }
 
     /// Time for the pure machines: since this user agent was made.
@@ -91,6 +101,8 @@ public actor SIPUserAgent {
 
     /// Un-REGISTERs every account that asks for it (bounded by `unregisterTimeout`), then ends `run()`.
     public func stop() async {
+        // SIGTERM is graceful (STYLE.md §11): calls get their BYE or CANCEL before the un-REGISTER.
+        hangUpAll()
         let pending = accounts.keys.filter { accounts[$0]?.account.unregisterAtStop == true }
         for index in pending { unregister(index) }
         let deadline = ContinuousClock.now + configuration.unregisterTimeout
@@ -101,6 +113,7 @@ public actor SIPUserAgent {
         timers.removeAll()
         outgoing.finish()
         stateChanges.finish()
+        callUpdates.finish()
     }
 
     /// The registration state of every account, for `ctl status`.
@@ -183,19 +196,21 @@ public actor SIPUserAgent {
             for timer in timers.keys where timer.transactionKey == key { cancelTimer(timer) }
             clientOwners[key] = nil
             serverPeers[key] = nil
+            clientTargets[key] = nil
         }
     }
 
     private func destination(for key: TransactionKey) -> SIPEndpoint? {
         switch clientOwners[key] {
         case .registration(_, let target): return target.endpoint
+        case .call: return clientTargets[key]?.endpoint
         case .options, .none: return serverPeers[key]
         }
     }
 
     private func serverName(for key: TransactionKey) -> String? {
         if case .registration(_, let target) = clientOwners[key] { return target.hostname }
-        return nil
+        return clientTargets[key]?.hostname
     }
 
     private func deliver(_ message: SIPMessage, key: TransactionKey) {
@@ -203,20 +218,33 @@ public actor SIPUserAgent {
         case .request(let request):
             answer(request, key: key)
         case .response(let response):
-            if case .registration(let account, let target) = clientOwners[key] {
-                registrationResponse(response, account: account, target: target, key: key)
+            switch clientOwners[key] {
+            case .registration(let account, let target): registrationResponse(response, account: account, target: target, key: key)
+            case .call(let callID, let kind): callResponse(response, call: callID, kind: kind)
+            case .options, .none: break
             }
         }
     }
 
     private func clientFailed(_ key: TransactionKey, _ failure: ClientFailure) {
-        if case .registration(let account, let target) = clientOwners[key] {
-            registrationFailed(account: account, target: target, key: key, failure: failure)
+        switch clientOwners[key] {
+        case .registration(let account, let target): registrationFailed(account: account, target: target, key: key, failure: failure)
+        case .call(let callID, let kind): drive(callID, .requestFailed(kind, failure.description))
+        case .options, .none: break
         }
     }
 
     private func stray(_ message: SIPMessage) {
-        // ACKs for our 2xx and late responses have nowhere to go yet (calls arrive with the next issue).
+        // §13.3.1.4: the ACK for a 2xx is its own transaction; a 2xx retransmission after the
+        // INVITE transaction ended must be ACKed again (§13.2.2.4).
+        switch message {
+        case .request(let request) where request.method == .ack:
+            if inDialogRequest(request, key: nil) { return }
+        case .response(let response):
+            strayResponse(response)
+        default:
+            break
+        }
         logger.debug("sip.stray", metadata: ["sip.message": "\(message.startLineSummary)"])
     }
 }

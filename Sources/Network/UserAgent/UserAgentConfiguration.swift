@@ -18,10 +18,13 @@ public struct UserAgentAccount: Sendable {
     public var credentials: [DigestCredentials]
     /// Extra Request-URI parameters (`request_uri_parameters`, e.g. `user=phone`).
     public var requestURIParameters: SIPParameters
+    /// Advertise 100rel in our INVITEs (`[proxy_N] 100rel`).
+    public var reliableProvisional: Bool
 
     public init(index: Int, aor: SIPURI, displayName: String? = nil, registrar: SIPURI, routes: [SIPURI] = [], expires: Int = 3600,
                 register: Bool = true, unregisterAtStop: Bool = true, credentials: [DigestCredentials] = [],
-                requestURIParameters: SIPParameters = SIPParameters()) {
+                requestURIParameters: SIPParameters = SIPParameters(), reliableProvisional: Bool = true) {
+        self.reliableProvisional = reliableProvisional
         self.index = index
         self.aor = aor
         self.displayName = displayName
@@ -58,10 +61,13 @@ public struct UserAgentConfiguration: Sendable {
     public var transports: [SIPTransport]
     /// How long `stop()` waits for un-REGISTER answers.
     public var unregisterTimeout: Duration
+    public var calls: CallSettings
 
     public init(accounts: [UserAgentAccount], timers: TransactionTimerSettings = TransactionTimerSettings(), keepAlivePeriod: Duration? = .seconds(30),
                 udpKeepAlive: Bool = true, failoverTimeout: Duration = .seconds(4), quarantine: Double = 30, instanceID: String? = nil,
-                userAgent: String = "doorstationd", transports: [SIPTransport] = [.udp, .tcp], unregisterTimeout: Duration = .seconds(4)) {
+                userAgent: String = "doorstationd", transports: [SIPTransport] = [.udp, .tcp], unregisterTimeout: Duration = .seconds(4),
+                calls: CallSettings = CallSettings()) {
+        self.calls = calls
         self.accounts = accounts
         self.timers = timers
         self.keepAlivePeriod = keepAlivePeriod

@@ -7,11 +7,12 @@ enum UserAgentTimer: Hashable {
     case registration(account: Int, RegistrationTimer)
     /// Nothing came back from the current server within the failover timeout.
     case failover(account: Int, TransactionKey)
+    case call(String, CallSession.SessionTimerKind)
 
     var transactionKey: TransactionKey? {
         switch self {
         case .transaction(let key, _), .failover(_, let key): key
-        case .registration: nil
+        case .registration, .call: nil
         }
     }
 }
@@ -37,6 +38,8 @@ extension SIPUserAgent {
             registrationTimerFired(registrationTimer, account: account)
         case .failover(let account, let key):
             failoverTimerFired(account: account, key: key)
+        case .call(let callID, let callTimer):
+            drive(callID, .timerFired(callTimer))
         }
     }
 }

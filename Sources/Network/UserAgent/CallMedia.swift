@@ -1,0 +1,112 @@
+import SDP
+import SIP
+
+/// The media a call offers and accepts: the SDP side of an INVITE session (RFC 3264 through
+/// `SDPSessionState`), with the negotiated streams the media plane sets up.
+public struct CallMediaSettings: Sendable {
+    /// RTP port ranges (`[rtp] audio_rtp_port`, `video_rtp_port`); each call takes the next even port.
+    public var audioPorts: ClosedRange<Int>
+    public var videoPorts: ClosedRange<Int>?
+    public var audioCodecs: [AudioCodec]
+    public var ptime: Int
+    public var srtp: SRTPPolicy
+    /// Answer incoming calls with 183 and early media while ringing (`incoming_calls_early_media`).
+    public var incomingEarlyMedia: Bool
+
+    public init(audioPorts: ClosedRange<Int> = 7078...7078, videoPorts: ClosedRange<Int>? = nil, audioCodecs: [AudioCodec] = [.pcmu, .pcma],
+                ptime: Int = 20, srtp: SRTPPolicy = .off, incomingEarlyMedia: Bool = false) {
+        self.audioPorts = audioPorts
+        self.videoPorts = videoPorts
+        self.audioCodecs = audioCodecs
+        self.ptime = ptime
+        self.srtp = srtp
+        self.incomingEarlyMedia = incomingEarlyMedia
+    }
+}
+
+public struct CallMedia: SessionNegotiator {
+    var capabilities: MediaCapabilities
+    var state: SDPSessionState
+    /// The direction before a hold/resume offer, restored when the peer refuses it.
+    var settledDirection: MediaDirection = .sendrecv
+    /// Our last offer, until its answer comes.
+    var pendingOffer: SessionDescription?
+    /// What the last complete exchange settled; nil before the first.
+    public private(set) var negotiated: NegotiatedSession?
+
+    init(settings: CallMediaSettings, localAddress: String, seed: UInt64) {
+        let address = localAddress.hasPrefix("[") ? String(localAddress.dropFirst().dropLast()) : localAddress
+        let audioPort = Self.port(in: settings.audioPorts, seed: seed)
+        let videoPort = settings.videoPorts.map { Self.port(in: $0, seed: seed >> 16) }
+        capabilities = MediaCapabilities(localAddress: address, audioPort: audioPort, videoPort: videoPort,
+                                         audioCodecs: settings.audioCodecs, ptime: settings.ptime, srtp: settings.srtp)
+        state = SDPSessionState(sessionID: seed >> 12)
+    }
+
+    /// An even port of `range` (RTCP takes the odd one above it).
+    static func port(in range: ClosedRange<Int>, seed: UInt64) -> UInt16 {
+        let evens = max(1, (range.upperBound - range.lowerBound) / 2 + 1)
+        let port = range.lowerBound + Int(seed % UInt64(evens)) * 2
+        return UInt16(clamping: min(port, range.upperBound))
+    }
+
+    /// Nothing to prepare beyond the capabilities; kept so the user agent reads the same both ways.
+    mutating func prepareOffer() {}
+
+    /// Hold (RFC 3264 §8.4: sendonly) or resume (sendrecv) in our next offer.
+    mutating func setHold(_ hold: Bool) {
+        settledDirection = capabilities.direction
+        capabilities.direction = hold ? .sendonly : .sendrecv
+    }
+
+    public mutating func makeOffer() -> [UInt8] {
+        var keys = SystemRandomNumberGenerator()
+        let offer = state.makeOffer(capabilities, keys: &keys)
+        pendingOffer = offer
+        return offer.serializedBytes()
+    }
+
+    public mutating func answer(to offer: [UInt8]) -> Result<[UInt8], NegotiationFailure> {
+        do {
+            let description = try SessionDescription(bytes: offer)
+            var keys = SystemRandomNumberGenerator()
+            let (answer, session) = try state.makeAnswer(to: description, capabilities: capabilities, keys: &keys)
+            negotiated = session
+            return .success(answer.serializedBytes())
+        } catch let error as SDPParseError {
+            return .failure(NegotiationFailure("malformed SDP: \(error)"))
+        } catch {
+            return .failure(NegotiationFailure("\(error)"))
+        }
+    }
+
+    public mutating func accept(answer: [UInt8]) -> Result<Void, NegotiationFailure> {
+        guard let offer = pendingOffer ?? state.localDescription else { return .failure(NegotiationFailure("an answer without our offer")) }
+        do {
+            let description = try SessionDescription(bytes: answer)
+            negotiated = try state.processAnswer(description, to: offer)
+            pendingOffer = nil
+            settledDirection = capabilities.direction
+            return .success(())
+        } catch let error as SDPParseError {
+            return .failure(NegotiationFailure("malformed SDP in answer: \(error)"))
+        } catch {
+            return .failure(NegotiationFailure("\(error)"))
+        }
+    }
+
+    public mutating func withdrawOffer() {
+        pendingOffer = nil
+        capabilities.direction = settledDirection
+    }
+
+    /// One line per stream for logs and `ctl status`.
+    var summary: [String] {
+        guard let negotiated else { return [] }
+        return [("audio", negotiated.audio), ("video", negotiated.video)].compactMap { name, stream in
+            guard let stream else { return nil }
+            let srtp = stream.crypto.map { " SRTP \($0.suite)" } ?? ""
+            return "\(name) \(stream.codec) pt \(stream.payloadType) → \(stream.remoteAddress):\(stream.remotePort) local \(stream.localPort) ptime \(stream.sendPtime) \(stream.direction.rawValue)\(srtp)"
+        }
+    }
+}

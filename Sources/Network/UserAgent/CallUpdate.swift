@@ -1,0 +1,34 @@
+import SIP
+
+/// What the user agent reports about calls, in order per call, for the door-station policy,
+/// the log and `ctl status`.
+public struct CallUpdate: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A new incoming call passed the protocol checks; the policy rings, answers or rejects it.
+        case incoming(from: String, to: String)
+        /// An outgoing call was placed.
+        case outgoing(to: String)
+        case session(CallEvent)
+    }
+
+    /// The SIP Call-ID: the call's name in every command and log line.
+    public var callID: String
+    public var kind: Kind
+}
+
+/// One call as `ctl status` shows it.
+public struct CallStatus: Sendable, Equatable, Codable {
+    public var callID: String
+    public var direction: String
+    public var remote: String
+    public var state: String
+    /// Negotiated media in one line each (`audio PCMU/8000 pt 0 → 127.0.0.1:4000 ptime 20 sendrecv`).
+    public var media: [String]
+    public var endReason: String?
+}
+
+/// Why a call command could not be carried out.
+public struct CallCommandError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
