@@ -37,7 +37,8 @@ public enum InfoBody: Sendable, Equatable {
             // "Signal=5\r\nDuration=160": keys case-insensitive, order free, Duration optional.
             var digit: Character?
             var duration = 160
-            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            // `isNewline`: "\r\n" is one Character in Swift, equal to neither "\r" nor "\n".
+            for line in text.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
                 guard parts.count == 2 else { continue }
                 switch parts[0].lowercased() {

@@ -222,7 +222,9 @@ public struct InviteSession<Negotiator: SessionNegotiator>: Sendable {
     /// A response to `request` from our side of the dialog: To tag, Contact on dialog-forming and
     /// target-refresh answers, Server.
     func reply(to request: SIPRequest, _ statusCode: Int, reason: String? = nil) -> SIPResponse {
-        var response = request.makeResponse(statusCode, reason: reason, toTag: localTagValue)
+        // A reason phrase is one line of text (§25.1): whatever it quotes loses its control characters.
+        let phrase = reason.map { String($0.map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true ? " " : $0 }) }
+        var response = request.makeResponse(statusCode, reason: phrase, toTag: localTagValue)
         if let userAgent = configuration.userAgent { response.headers.append(.server, userAgent) }
         return response
     }
