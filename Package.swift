@@ -78,7 +78,7 @@ let package = Package(
             ]
         ),
 
-        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AudioDSP", "Devices", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessage"]),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSRTP", "CSpeexDSP"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
-        // Black-box SIP tests against third-party peers (Kamailio, sipp); they run only in a loopback-only network namespace.
-        .testTarget(name: "InteropTests", dependencies: ["TestSupport"], resources: [.copy("Peers")]),
+        // Black-box SIP tests against third-party peers (Kamailio, sipp, baresip); they run only in a loopback-only network namespace.
+        .testTarget(name: "InteropTests", dependencies: ["TestSupport", "AudioDSP"], resources: [.copy("Peers")]),
     ]
 )

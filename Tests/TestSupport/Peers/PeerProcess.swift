@@ -215,6 +215,31 @@ public func freeLoopbackPort() throws -> UInt16 {
     throw PeerError("no free UDP+TCP port on 127.0.0.1")
 }
 
+/// `count` consecutive ports on 127.0.0.1 (the first is returned), each free for UDP and TCP right now
+/// and none handed out before in this process. For peers that also bind the next port: baresip listens
+/// for TLS on TCP `sip_listen` port + 1 even without a certificate.
+public func freeConsecutiveLoopbackPorts(_ count: Int) throws -> UInt16 {
+    precondition(count >= 1)
+    for _ in 0..<200 {
+        let first = try freeLoopbackPort()
+        guard Int(first) + count - 1 <= Int(UInt16.max) else { continue }
+        let rest = (1..<count).map { first + UInt16($0) }
+        if rest.allSatisfy(isFreeLoopbackPort), rest.allSatisfy(handedOutPorts.claim) { return first }
+    }
+    throw PeerError("no \(count) consecutive free UDP+TCP ports on 127.0.0.1")
+}
+
+/// True if 127.0.0.1:`port` can be bound for both TCP and UDP right now.
+func isFreeLoopbackPort(_ port: UInt16) -> Bool {
+    for type in [SOCK_STREAM, SOCK_DGRAM] {
+        let fd = socket(AF_INET, Int32(type.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if bindLoopback(fd, port: port) == nil { return false }
+    }
+    return true
+}
+
 /// Binds `fd` to 127.0.0.1:`port` (0 = any) and returns the bound port.
 func bindLoopback(_ fd: Int32, port: UInt16) -> UInt16? {
     var address = sockaddr_in()
