@@ -57,7 +57,7 @@ enum Peer {
         headers.append(.callID, request.headers[.callID]!)
         headers.append(.cseq, request.headers[.cseq]!)
         if status > 100, status < 300 { headers.append(.contact, "<sip:apartment@127.0.0.1:5070>") }
-        for (name, value) in extra { headers.append(name, value) }
+        for (name, value) in extra { headers.appendAsParsed(name, value) }
         if !body.isEmpty { headers.append(.contentType, "application/sdp") }
         return SIPResponse(statusCode: status, headers: headers, body: Array(body.utf8))
     }
@@ -70,22 +70,24 @@ enum Peer {
         headers.append(.callID, "call-2@apartment")
         headers.append(.cseq, "10 INVITE")
         headers.append(.contact, "<sip:apartment@127.0.0.1:5070>")
-        headers.append(.allow, "INVITE, ACK, BYE, CANCEL, UPDATE, INFO")
-        for (name, value) in extra { headers.append(name, value) }
+        headers.appendAsParsed(.allow, "INVITE, ACK, BYE, CANCEL, UPDATE, INFO")
+        for (name, value) in extra { headers.appendAsParsed(name, value) }
         if !body.isEmpty { headers.append(.contentType, "application/sdp") }
         return SIPRequest(method: .invite, uri: SIPURI(user: "door", host: "127.0.0.1"), headers: headers, body: Array(body.utf8))
     }
 
-    /// A request of the apartment within the dialog the door answered.
+    /// A request of the apartment within the dialog: the one the door answered (`call-2@apartment`),
+    /// or with `callID: "call-1@door"` the one the door's call set up.
     static func inDialog(_ method: SIPMethod, cseq: UInt32, body: String = "", contentType: String? = nil,
-                         branch: String = "z9hG4bKindialog", headers extra: [(SIPHeaderName, String)] = []) -> SIPRequest {
+                         branch: String = "z9hG4bKindialog", headers extra: [(SIPHeaderName, String)] = [],
+                         callID: String = "call-2@apartment") -> SIPRequest {
         var headers: SIPHeaders = [.via: "SIP/2.0/UDP 127.0.0.1:5070;branch=\(branch)"]
         headers.append(.from, "<sip:apartment@127.0.0.1>;tag=aptag")
         headers.append(.to, "<sip:door@127.0.0.1>;tag=doortag")
-        headers.append(.callID, "call-2@apartment")
+        headers.append(.callID, callID)
         headers.append(.cseq, "\(cseq) \(method.rawValue)")
         if method == .invite || method == .update { headers.append(.contact, "<sip:apartment@127.0.0.1:5072>") }
-        for (name, value) in extra { headers.append(name, value) }
+        for (name, value) in extra { headers.appendAsParsed(name, value) }
         if let type = contentType ?? (body.isEmpty ? nil : "application/sdp") { headers.append(.contentType, type) }
         return SIPRequest(method: method, uri: SIPURI(user: "door", host: "127.0.0.1"), headers: headers, body: Array(body.utf8))
     }
@@ -98,6 +100,16 @@ enum Peer {
     static func key(_ request: SIPRequest) -> TransactionKey { TransactionKey(serverRequest: request)! }
 }
 
+extension SIPHeaders {
+    /// Appends `value` as the parser would deliver it: a list header (`Allow`, `Require`,
+    /// `Supported`…) written with commas becomes one field per element (RFC 3261 §7.3.1).
+    mutating func appendAsParsed(_ name: SIPHeaderName, _ value: String) {
+        guard name.isList, name != .contact, name != .route, name != .recordRoute else { return append(name, value) }
+        // Option tags and method names hold no blanks of their own.
+        for element in value.split(separator: ",") { append(name, element.filter { $0 != " " }) }
+    }
+}
+
 /// Short names for what a test looks for in a session's actions.
 extension InviteSession.Action {
     var sentRequest: SIPRequest? {
@@ -105,6 +117,10 @@ extension InviteSession.Action {
     }
     var response: SIPResponse? {
         if case .respond(let response, _) = self { response } else { nil }
+    }
+    /// The server transaction a response goes to.
+    var responseKey: TransactionKey? {
+        if case .respond(_, let key) = self { key } else { nil }
     }
     var event: CallEvent? {
         if case .notify(let event) = self { event } else { nil }

@@ -35,9 +35,10 @@ public enum InfoBody: Sendable, Equatable {
         switch type {
         case Self.dtmfRelayType:
             // "Signal=5\r\nDuration=160": keys case-insensitive, order free, Duration optional.
+            // Lines end in CRLF or LF; "\r\n" is one Character (a grapheme cluster), equal to
+            // neither "\r" nor "\n", hence `isNewline`.
             var digit: Character?
             var duration = 160
-            // `isNewline`: "\r\n" is one Character in Swift, equal to neither "\r" nor "\n".
             for line in text.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
                 guard parts.count == 2 else { continue }
@@ -91,7 +92,8 @@ extension String {
     var trimmed: String {
         var slice = Substring(self)
         while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" { slice.removeLast() }
+        // `isNewline` also covers "\r\n", a single Character.
+        while let last = slice.last, last == " " || last == "\t" || last.isNewline { slice.removeLast() }
         return String(slice)
     }
 }

@@ -123,6 +123,8 @@ extension InviteSession {
         guard phase == .answered, let (request, _) = incoming, ack.cseqNumber == request.cseqNumber else { return [] }
         phase = .confirmed
         var actions: [Action] = [.cancelTimer(.retransmit2xx), .cancelTimer(.ackTimeout)]
+        // RFC 3261 §15: a hang-up before the ACK sends its BYE now.
+        if byeAfterAck { return actions + sendBye() + end(.localHangUp) }
         if offerInAck {
             offerInAck = false
             let accepted = ack.body.isEmpty ? .failure(NegotiationFailure("the ACK carries no answer to our offer")) : negotiator.accept(answer: ack.body)
@@ -135,9 +137,12 @@ extension InviteSession {
 
     /// PRACK for our reliable 18x (RFC 3262 §3): 200, stop retransmitting, send a deferred 2xx.
     mutating func prackArrived(_ prack: SIPRequest, _ key: TransactionKey) -> [Action] {
-        let rack = prack.headers[.rack]?.split(separator: " ").compactMap { UInt32($0) }
-        guard var current = reliable, let (request, _) = incoming, let rack, rack.count == 2,
-              rack[0] == current.rseq, rack[1] == request.cseqNumber else {
+        // RFC 3262 §7.2: RAck is the RSeq, the CSeq number and the method of the INVITE; a PRACK
+        // that names anything else matches no reliable response (§3: 481).
+        let rack = prack.headers[.rack]?.split(separator: " ", omittingEmptySubsequences: true) ?? []
+        guard var current = reliable, let (request, _) = incoming, rack.count == 3,
+              UInt32(rack[0]) == current.rseq, UInt32(rack[1]) == request.cseqNumber,
+              String(rack[2]).caseInsensitiveEquals(SIPMethod.invite.rawValue) else {
             return [.respond(reply(to: prack, 481), key)]
         }
         var actions: [Action] = [.respond(reply(to: prack, 200), key)]

@@ -208,6 +208,8 @@ extension SIPRequest {
 }
 
 extension SIPResponse {
+    var cseqNumber: UInt32? { headers[.cseq].flatMap { try? CSeq($0) }?.number }
+
     var toTag: String? { headers[.to].flatMap { try? NameAddress($0) }?.tag }
 
     func requires(_ option: String) -> Bool { headers.values(.require).contains { $0.trimmed.caseInsensitiveEquals(option) } }

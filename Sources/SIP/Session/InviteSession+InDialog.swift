@@ -17,7 +17,7 @@ extension InviteSession {
         self.dialog = dialog
         switch request.method {
         case .prack: return prackArrived(request, key)
-        case .bye: return [.respond(reply(to: request, 200), key)] + end(.remoteHangUp)
+        case .bye: return byeArrived(request, key)
         case .invite: return reinviteArrived(request, key)
         case .update: return updateArrived(request, key)
         case .info: return infoArrived(request, key)
@@ -37,6 +37,16 @@ extension InviteSession {
             response.headers.append(.allow, InviteSessionConfiguration.allow)
             return [.respond(response, key)]
         }
+    }
+
+    /// BYE (§15.1.2): 200, and the INVITE still unanswered in an early dialog gets 487
+    /// ("the UAS MUST still respond to any pending requests received for that dialog").
+    private mutating func byeArrived(_ bye: SIPRequest, _ key: TransactionKey) -> [Action] {
+        var actions: [Action] = [.respond(reply(to: bye, 200), key)]
+        if role == .callee, phase == .calling || phase == .early, let (invite, inviteKey) = incoming {
+            actions.append(.respond(reply(to: invite, 487), inviteKey))
+        }
+        return actions + end(.remoteHangUp)
     }
 
     /// §14.2: a re-INVITE. With an offer we answer in the 2xx; without, we offer in the 2xx and
@@ -149,8 +159,10 @@ extension InviteSession {
         case .agreed(let agreement, _):
             sessionTimer = agreement
         case .tooSmall, .none:
-            // The peer refreshed without naming the timer: the agreement stands.
-            break
+            // The peer refreshed without naming the timer: the agreement stands, stated from this
+            // transaction's side — RFC 4028 §4: `refresher` names the UAC or UAS of the message
+            // it is in, and the peer is the UAC here whichever side set the call up.
+            if let weRefresh = sessionTimer?.weRefresh { sessionTimer?.refresher = weRefresh ? .uas : .uac }
         }
         guard let sessionTimer else { return [] }
         response.headers.append(.sessionExpires, sessionTimer.headerValue)

@@ -7,6 +7,11 @@ extension InviteSession {
         switch (role, phase) {
         case (.caller, .calling), (.caller, .early): return cancelCall(reason: .localHangUp)
         case (.callee, .calling), (.callee, .early): return reject(603)
+        case (.callee, .answered):
+            // RFC 3261 §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it
+            // has received an ACK for its 2xx response or until the server transaction times out."
+            byeAfterAck = true
+            return []
         case (_, .answered), (_, .confirmed): return sendBye() + end(.localHangUp)
         default: return end(.localHangUp)
         }
@@ -24,7 +29,9 @@ extension InviteSession {
     /// A re-INVITE with a new offer (§14.1), once nothing else is being negotiated.
     mutating func reoffer() -> [Action] {
         guard phase == .confirmed else { return [] }
-        guard localOffer == nil, remoteReinvite == nil else {
+        // §14.1: not while another INVITE transaction is in progress either way, nor before the
+        // wait after a 491 is over (the retry then carries the newest offer).
+        guard localOffer == nil, remoteReinvite == nil, !glareBackoff else {
             reofferQueued = true
             return []
         }
@@ -43,7 +50,9 @@ extension InviteSession {
         self.dialog = dialog
         localOffer = .reinvite
         reofferQueued = false
-        return [.send(authenticator.authorize(request), .reinvite, nextHop: dialog.nextHop)]
+        let authorized = authenticator.authorize(request)
+        reinvite = authorized
+        return [.send(authorized, .reinvite, nextHop: dialog.nextHop)]
     }
 
     mutating func queueInfo(_ body: InfoBody) -> [Action] {
@@ -52,17 +61,20 @@ extension InviteSession {
         return sendQueued()
     }
 
-    /// Sends the next queued INFO (one at a time, so digits keep their order) or re-offer.
+    /// Sends the queued re-offer once nothing else is being negotiated, and the next queued INFO
+    /// (one at a time, so digits keep their order).
     mutating func sendQueued() -> [Action] {
         guard phase == .confirmed, !ended else { return [] }
-        if reofferQueued, localOffer == nil, remoteReinvite == nil { return reoffer() }
-        guard !infoInFlight, !infoQueue.isEmpty, var dialog else { return [] }
+        // A re-offer and an INFO may be in flight together; one must not hold back the other.
+        var actions: [Action] = []
+        if reofferQueued, localOffer == nil, remoteReinvite == nil, !glareBackoff { actions = reoffer() }
+        guard !infoInFlight, !infoQueue.isEmpty, var dialog else { return actions }
         let (type, body) = infoQueue.removeFirst().encoded
         var info = dialog.makeRequest(.info, contact: nil, body: body, contentType: type)
         if let userAgent = configuration.userAgent { info.headers.append(.userAgent, userAgent) }
         self.dialog = dialog
         infoInFlight = true
-        return [.send(info, .info, nextHop: dialog.nextHop)]
+        return actions + [.send(info, .info, nextHop: dialog.nextHop)]
     }
 
     /// RFC 4028 §10: the refresher refreshes at half the interval; the other side ends the call
@@ -104,12 +116,18 @@ extension InviteSession {
                 sessionTimer = SessionTimerAgreement.fromResponse(response, settings: configuration.sessionTimer, asked: sessionTimer?.interval ?? sessionExpiresAsked)
                 return armSessionTimer()
             }
-            return inDialogFailure(response.statusCode, what: "UPDATE")
+            let failure = inDialogFailure(response.statusCode, what: "UPDATE")
+            guard failure.isEmpty, peerAllowsUpdate else { return failure }
+            // A peer that lists UPDATE but refuses our refresh: refresh by re-INVITE instead
+            // (RFC 4028 §7.4 allows either), else nothing would re-arm the timer.
+            peerAllowsUpdate = false
+            return refresh()
         case .info:
             guard !response.isProvisional else { return [] }
             infoInFlight = false
-            if response.statusCode == 481 { return inDialogFailure(481, what: "INFO") }
-            return sendQueued()
+            // §12.2.1.2: 481 and 408 end the dialog; any other refusal loses this INFO only.
+            let failure = inDialogFailure(response.statusCode, what: "INFO")
+            return failure.isEmpty ? sendQueued() : failure
         case .prack, .cancel, .bye, .forkedBye, .options:
             // RFC 3262 §4: a PRACK refused (405 from peers that demand 100rel without supporting
             // PRACK) does not end the call; the INVITE's answer decides.
@@ -119,12 +137,22 @@ extension InviteSession {
 
     private mutating func reinviteResponse(_ response: SIPResponse) -> [Action] {
         guard !response.isProvisional, var dialog else { return [] }
+        guard let sent = reinvite, response.cseqNumber == sent.cseqNumber else {
+            // RFC 6026 §8.4: a 2xx retransmission of a re-INVITE already answered is ACKed
+            // again, and is neither a new answer nor the answer to a later re-INVITE.
+            if response.isSuccess, let ack = reinviteAck, response.cseqNumber == ack.cseqNumber {
+                return [.sendAck(ack, nextHop: dialog.nextHop)]
+            }
+            return []
+        }
+        reinvite = nil
         if response.isSuccess {
-            // §14.1: ACK the 2xx of our re-INVITE; its answer replaces the media.
-            let ack = dialog.makeAck(cseq: response.headers[.cseq].flatMap { try? CSeq($0) }?.number ?? dialog.localCSeq)
+            // §14.1: ACK the 2xx of our re-INVITE; its answer replaces the media. §12.2.1.2: the
+            // 2xx refreshes the remote target first, so the ACK goes to the new one.
             dialog.refreshTarget(from: .response(response))
+            let ack = dialog.makeAck(cseq: sent.cseqNumber)
             self.dialog = dialog
-            lastAck = ack
+            reinviteAck = ack
             localOffer = nil
             var actions: [Action] = [.sendAck(ack, nextHop: dialog.nextHop)]
             if case .failure(let failure) = negotiator.accept(answer: response.body) {
@@ -136,15 +164,27 @@ extension InviteSession {
             }
             return actions + [.notify(.mediaUpdated)] + sendQueued()
         }
+        if response.statusCode == 401 || response.statusCode == 407,
+           var authorized = try? authenticator.authenticate(sent, challengedBy: response, using: &random) {
+            // §22.2: the same offer again with credentials, once per challenge (a second challenge
+            // of the same nonce throws), under the dialog's next CSeq (§12.2.1.1).
+            authorized.headers.set(.cseq, CSeq(dialog.localCSeq + 1, .invite).description)
+            dialog.localCSeq += 1
+            self.dialog = dialog
+            reinvite = authorized
+            return [.send(authorized, .reinvite, nextHop: dialog.nextHop)]
+        }
         localOffer = nil
         negotiator.withdrawOffer()
         switch response.statusCode {
         case 491:
             // §14.1: glare. The Call-ID owner (the caller) waits 2.1–4 s, the other 0–2 s.
             let range: ClosedRange<Int> = role == .caller ? 2100...4000 : 0...2000
+            glareBackoff = true
             return [.startTimer(.glareRetry, after: .milliseconds(Int.random(in: range, using: &random)))]
         case 401, 407:
-            return reoffer()
+            // Credentials refused or missing: the media stay as they were.
+            return sendQueued()
         default:
             return inDialogFailure(response.statusCode, what: "re-INVITE") + sendQueued()
         }
@@ -168,8 +208,9 @@ extension InviteSession {
             localOffer = nil
             return end(.timeout("\(kind == .update ? "UPDATE" : "re-INVITE"): \(reason)"))
         case .info:
+            // §12.2.1.2: no response at all to a request in the dialog ends it, like a 408.
             infoInFlight = false
-            return sendQueued()
+            return end(.timeout("INFO: \(reason)"))
         case .prack, .cancel, .bye, .forkedBye, .options:
             return []
         }
@@ -190,20 +231,29 @@ extension InviteSession {
             }
             return retransmitFinal()
         case .ackTimeout:
-            // §13.3.1.4: no ACK for our 2xx: the session is ended with BYE.
-            return sendBye() + end(.timeout("no ACK for our 2xx"))
+            // §13.3.1.4, §14.2: no ACK for our 2xx: the session is ended with BYE. A timer that
+            // fired before the ACK's cancellation reached the driver is ignored.
+            guard phase == .answered || remoteReinvite != nil else { return [] }
+            return sendBye() + end(byeAfterAck ? .localHangUp : .timeout("no ACK for our 2xx"))
         case .retransmitProvisional:
             return retransmitProvisional()
         case .prackTimeout:
             // RFC 3262 §3: no PRACK within 64·T1: the INVITE is refused with a 5xx.
-            guard let (request, key) = incoming, phase == .early else { return [] }
+            guard let (request, key) = incoming, phase == .early, reliable?.acknowledged == false else { return [] }
             return [.respond(reply(to: request, 504, reason: "Server Time-out (no PRACK)"), key)] + end(.timeout("no PRACK for our reliable provisional response"))
         case .sessionRefresh:
             return refresh()
         case .sessionExpiry:
             return sendBye() + end(.timeout("session timer expired without refresh"))
         case .glareRetry:
+            guard glareBackoff else { return [] }
+            glareBackoff = false
             guard phase == .confirmed, localOffer == nil else { return [] }
+            // §14.1: still no re-INVITE while the peer's waits for its ACK; it goes after.
+            guard remoteReinvite == nil else {
+                reofferQueued = true
+                return []
+            }
             return sendReinvite(offer: negotiator.makeOffer())
         }
     }

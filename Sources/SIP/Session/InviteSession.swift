@@ -115,12 +115,21 @@ public struct InviteSession<Negotiator: SessionNegotiator>: Sendable {
     var retransmitInterval: Duration = .zero
     var reliable: ReliableProvisional?
     var acceptPending = false
+    /// Hung up between our 2xx and its ACK: the BYE waits for the ACK (§15).
+    var byeAfterAck = false
 
     // In-dialog state.
     var peerAllowsUpdate = false
     var sessionTimer: SessionTimerAgreement?
     /// Our re-INVITE or UPDATE with an offer waiting for its answer.
     var localOffer: RequestKind?
+    /// Our re-INVITE as sent, until its final response.
+    var reinvite: SIPRequest?
+    /// The ACK of our last answered re-INVITE, for its 2xx retransmissions (kept apart from
+    /// `lastAck`, which the INVITE's 2xx retransmissions need).
+    var reinviteAck: SIPRequest?
+    /// A 491 to our re-INVITE: no new one until `glareRetry` fires (§14.1).
+    var glareBackoff = false
     /// The peer's re-INVITE we answered (or offered in) and whose ACK we wait for.
     var remoteReinvite: (request: SIPRequest, key: TransactionKey, response: SIPResponse, offerInAck: Bool)?
     var reofferQueued = false
@@ -203,6 +212,11 @@ public struct InviteSession<Negotiator: SessionNegotiator>: Sendable {
         switch event {
         case .response(let response, .invite) where response.isSuccess:
             if let ack = lastAck, let dialog, dialog.matches(.response(response)) { return [.sendAck(ack, nextHop: dialog.nextHop)] }
+            return []
+        case .response(let response, .reinvite) where response.isSuccess:
+            if let ack = reinviteAck, let dialog, dialog.matches(.response(response)), response.cseqNumber == ack.cseqNumber {
+                return [.sendAck(ack, nextHop: dialog.nextHop)]
+            }
             return []
         case .request(let request, let key?) where request.method != .ack:
             return [.respond(reply(to: request, 481), key)]

@@ -58,6 +58,7 @@ public struct SessionTimerAgreement: Sendable, Equatable {
 
     /// The UAS side (§9): the request's Session-Expires is honoured when at least our Min-SE (else
     /// 422), the refresher is the one the UAC named, else the UAC when it supports timers, else us.
+    /// A UAC that does not support timers cannot refresh, whatever a proxy wrote: then it is us.
     static func fromRequest(_ request: SIPRequest, settings: SessionTimerSettings) -> Outcome {
         guard settings.enabled else { return .none }
         let supported = request.headers.values(.supported).contains { $0.caseInsensitiveEquals("timer") }
@@ -65,7 +66,9 @@ public struct SessionTimerAgreement: Sendable, Equatable {
         // does not know timers would only see unexpected re-INVITEs).
         guard let (interval, refresher) = parse(request.headers[.sessionExpires]) else { return .none }
         if interval < settings.minSE { return .tooSmall(minSE: settings.minSE) }
-        let chosen = refresher ?? (supported ? .uac : .uas)
+        // RFC 4028 §9: `uac` only for a UAC that supports timers (it would never refresh, and
+        // would not understand the Require: timer that tells it to).
+        let chosen = supported ? (refresher ?? .uac) : .uas
         return .agreed(SessionTimerAgreement(interval: interval, refresher: chosen, weRefresh: chosen == .uas), requireTimer: supported)
     }
 
