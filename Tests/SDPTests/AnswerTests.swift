@@ -180,6 +180,46 @@ struct AnswerTests {
         #expect(state.localDescription == nil)
     }
 
+    static let head = "v=0\r\no=- 1 1 IN IP4 198.51.100.20\r\ns=-\r\nc=IN IP4 198.51.100.20\r\nt=0 0\r\n"
+
+    @Test(arguments: [
+        (head, "the offer has no m= lines"),
+        (head + "m=video 5000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n", "the offer has no audio stream"),
+        (head + "m=audio 0 RTP/AVP 0\r\nm=video 5000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n", "the offer has no audio stream"),
+        (head + "m=audio 5000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n" + "m=image 5002 udptl t38\r\n", nil),
+        ("v=0\r\no=- 1 1 IN IP4 198.51.100.20\r\ns=-\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n", "m=audio has no connection address (c=)"),
+    ])
+    func offersWithoutUsableAudio(_ text: String, reason: String?) throws {
+        var state = SDPSessionState(sessionID: 1)
+        var keys = SeededGenerator()
+        let offer = try SessionDescription(parsing: text)
+        if let reason {
+            #expect(throws: SDPNegotiationError(reason)) { try state.makeAnswer(to: offer, capabilities: doorCapabilities(), keys: &keys) }
+        } else {
+            let (answer, session) = try state.makeAnswer(to: offer, capabilities: doorCapabilities(), keys: &keys)
+            #expect(session.audio?.telephoneEventPayloadType == 101)
+            #expect(answer.media[1] == MediaDescription(media: "image", port: 0, proto: "udptl", formats: ["t38"]))
+        }
+    }
+
+    /// Some softphones offer SRTP "with fallback" as two audio streams, RTP/SAVP then RTP/AVP:
+    /// we take the first one our policy accepts and disable the other.
+    @Test(arguments: [(SRTPPolicy.off, [0, 40_000], false), (.optional, [40_000, 0], true), (.mandatory, [40_000, 0], true)])
+    func srtpFallbackAsTwoAudioStreams(_ policy: SRTPPolicy, ports: [UInt16], encrypted: Bool) throws {
+        let text = Self.head + """
+            m=audio 5000 RTP/SAVP 0\r
+            a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:47rfwx9DFAkIewg/Ytvtu+kIfkW1lULLbV1QG3/y\r
+            m=audio 5002 RTP/AVP 0\r
+
+            """
+        var state = SDPSessionState(sessionID: 1)
+        var keys = SeededGenerator()
+        let (answer, session) = try state.makeAnswer(to: SessionDescription(parsing: text), capabilities: doorCapabilities(srtp: policy), keys: &keys)
+        #expect(answer.media.map(\.port) == ports)
+        #expect((session.audio?.crypto != nil) == encrypted)
+        #expect(session.audio?.remotePort == (encrypted ? 5000 : 5002))
+    }
+
     @Test func answerTextForAsterisk() throws {
         var state = SDPSessionState(sessionID: 1)
         var keys = SeededGenerator()

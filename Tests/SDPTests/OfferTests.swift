@@ -97,7 +97,7 @@ struct OfferTests {
         #expect(elsewhere.media[0].cryptos.first?.keyMaterial != first.media[0].cryptos.first?.keyMaterial)
     }
 
-    /// RFC 3264 §8.1: a re-offer keeps every m= line where it was; streams are only disabled.
+    /// RFC 3264 §8: a re-offer keeps every m= line where it was; streams are only disabled.
     @Test func reOfferKeepsTheMediaLayout() throws {
         var state = SDPSessionState(sessionID: 5)
         var keys = SeededGenerator()
