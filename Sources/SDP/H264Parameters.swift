@@ -4,7 +4,7 @@
 /// Unknown parameters, and known ones whose value does not parse, are kept in `otherParameters`
 /// and written back; they never make the format unusable.
 public struct H264Parameters: Sendable, Hashable {
-    /// 0 = single NAL unit, 1 = non-interleaved (FU-A, STAP-A), 2 = interleaved (RFC 6184 §6.2).
+    /// 0 = single NAL unit, 1 = non-interleaved (FU-A, STAP-A), 2 = interleaved (RFC 6184 §5.4).
     public var packetizationMode: Int
     public var profileLevelID: H264ProfileLevelID
     /// `sprop-parameter-sets`: base64 SPS and PPS NAL units, in order (RFC 6184 §8.1).

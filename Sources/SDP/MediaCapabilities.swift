@@ -108,7 +108,7 @@ public struct H264Capability: Sendable, Hashable {
     /// Profile and the highest level the encoder produces; Constrained Baseline 3.1 by default.
     public var profileLevelID: H264ProfileLevelID
     /// Packetization modes we can send, in order of preference; each becomes one payload type in
-    /// offers (RFC 6184 §6.2: 0 single NAL unit, 1 non-interleaved).
+    /// offers (RFC 6184 §5.4: 0 single NAL unit, 1 non-interleaved).
     public var packetizationModes: [Int]
     /// `max-fs` and `max-mbps` to advertise, when the encoder exceeds its level's limits.
     public var maxFS: Int?

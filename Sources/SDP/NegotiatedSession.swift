@@ -48,8 +48,8 @@ public struct NegotiatedStream: Sendable, Hashable {
     public var receiveCodecs: [UInt8: RTPMap]
     /// The payload type for RFC 4733 events we send; nil when the peer did not agree to them.
     public var telephoneEventPayloadType: UInt8?
-    /// The packet duration to send, in ms: the peer's `a=ptime` (default 20, RFC 3551 §4.5),
-    /// capped by its `a=maxptime`.
+    /// The packet duration to send, in ms (audio): the peer's `a=ptime` (default 20, RFC 3551
+    /// §4.2), capped by its `a=maxptime`.
     public var sendPtime: Int
     /// SRTP keys, nil for plain RTP.
     public var crypto: NegotiatedCrypto?

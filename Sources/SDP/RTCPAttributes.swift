@@ -71,7 +71,7 @@ public struct FeedbackSupport: Sendable, Hashable {
     public var nack: Bool
     /// Picture Loss Indication: send a key frame soon (RFC 4585 §6.3.1).
     public var pli: Bool
-    /// Full Intra Request: send a key frame now (RFC 5104 §3.5.1).
+    /// Full Intra Request: send a key frame now (RFC 5104 §4.3.1).
     public var fir: Bool
 
     public init(nack: Bool = false, pli: Bool = false, fir: Bool = false) {

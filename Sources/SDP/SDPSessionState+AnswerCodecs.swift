@@ -15,7 +15,7 @@ func answerAudio(_ stream: OfferedStream, _ capabilities: MediaCapabilities) -> 
     }
     var formats = chosen.map { String($0.payloadType) }
     var attributes = chosen.map { SDPAttribute("rtpmap", "\($0.payloadType) \($0.codec.rtpMap)") }
-    // RFC 4733 §2.5.1.2: the event payload's clock must match the audio codec's, 8000 for G.711.
+    // RFC 4733: events share the audio stream's timestamps, so their clock is the codec's: 8000 for G.711.
     let telephoneEvent = capabilities.telephoneEvent
         ? offered.payloadTypes.first { maps[$0].map(RTPMap.telephoneEvent.matches) ?? false }
         : nil

@@ -14,7 +14,7 @@ extension SDPSessionState {
     /// linphone and baresip honour `a=rtcp-fb` on AVP, and an AVP peer that does not know it
     /// just ignores the attribute (RFC 8866 §5.13).
     ///
-    /// A re-offer keeps the previous description's `m=` lines in place (RFC 3264 §8.1: streams
+    /// A re-offer keeps the previous description's `m=` lines in place (RFC 3264 §8: streams
     /// are never removed, only disabled with port 0): audio and video go back to their slots,
     /// keeping the transport negotiated there, and other slots stay rejected.
     public mutating func makeOffer(_ capabilities: MediaCapabilities, keys: inout some RandomNumberGenerator) -> SessionDescription {

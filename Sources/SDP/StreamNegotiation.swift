@@ -34,7 +34,7 @@ struct RemoteStream {
     }
 }
 
-/// The packet duration to send: the peer's ptime (RFC 3551 §4.5 default 20 ms), no longer than
+/// The packet duration to send: the peer's ptime (default 20 ms, RFC 3551 §4.2), no longer than
 /// its maxptime.
 func sendPtime(for media: MediaDescription) -> Int {
     let wanted = media.ptime ?? 20
@@ -48,7 +48,7 @@ enum CryptoChoice {
     case secure(CryptoAttribute)
 }
 
-/// RFC 4568 §7.1.2 / §7.2 for the answerer: the first offered line whose suite we support and
+/// RFC 4568 §7.1.2 for the answerer: the first offered line whose suite we support and
 /// whose key is usable wins (the offerer lists its preference first).
 ///
 /// - RTP/SAVP(F): SRTP is required; with the `off` policy, or without a usable line, the stream
