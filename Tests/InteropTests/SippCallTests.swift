@@ -70,3 +70,29 @@ struct SippCallTests {
         #expect(!door.log.contains("CRITICAL") && door.daemon.process.isRunning)
     }
 }
+
+/// sipp calls the door: an allowed caller is answered (also when it requires 100rel), a stranger
+/// gets 403, a broken offer 488 with a Warning.
+@Suite(.enabled(if: LoopbackNamespace.isIsolated, "needs a loopback-only network namespace (make test runs one)"))
+struct SippCallsTheDoorTests {
+    static let incoming: [(scenario: String, caller: String, expectedEnd: String)] = [
+        ("uac_call_door.xml", "apartment", "hung up by the peer"),
+        ("uac_call_100rel.xml", "apartment", "hung up by the peer"),
+        ("uac_call_rejected.xml", "stranger", "declined with 403"),
+        ("uac_call_bad_sdp.xml", "apartment", "declined with 488"),
+    ]
+
+    @Test(arguments: incoming)
+    func sippCallsTheDoor(_ scenario: String, caller: String, expectedEnd: String) throws {
+        let doorPort = try freeLoopbackPort()
+        let door = try DoorStationUnderTest.forCalls(port: doorPort, allowed: ["sip:apartment@127.0.0.1"])
+        defer { door.stop() }
+        #expect(door.waitForLog("control socket ready", timeout: 15), "\(door.log)")
+        let sipp = try Sipp(scenario: Sipp.scenario(scenario), localPort: try freeLoopbackPort(), remote: "127.0.0.1:\(doorPort)",
+                            timeout: 30, keys: ["caller": caller])
+        defer { sipp.stop() }
+        #expect(try sipp.run(timeout: 40) == 0, "sipp: \(sipp.errorLog)\n\(sipp.messageLog.suffix(6000))\ndoor:\n\(door.callEvents.joined(separator: "\n"))")
+        #expect(door.waitForLog("call.ended", expectedEnd, timeout: 10), "\(door.callEvents.joined(separator: "\n"))")
+        #expect(door.daemon.process.isRunning)
+    }
+}

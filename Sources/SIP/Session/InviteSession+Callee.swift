@@ -77,8 +77,10 @@ extension InviteSession {
 
     mutating func accept() -> [Action] {
         guard role == .callee, phase == .calling || phase == .early, let (request, key) = incoming else { return [] }
-        // RFC 3262 §3: no 2xx while a reliable 18x with a session description is unacknowledged.
-        if let reliable, !reliable.acknowledged, reliable.hasBody {
+        // RFC 3262 §3 forbids a 2xx only while a reliable 18x *with a session description* is
+        // unacknowledged; we wait for every PRACK, so the caller never sees the 2xx overtake the
+        // 200 to its PRACK (strict UACs, sipp scenarios among them, expect that order).
+        if let reliable, !reliable.acknowledged {
             acceptPending = true
             return []
         }
