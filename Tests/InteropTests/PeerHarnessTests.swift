@@ -146,20 +146,12 @@ struct PeerHarnessTests {
 
     @Test(arguments: pairs)
     func sippScenarioAgainstItsSelfTestClient(_ pair: Pair) throws {
-        let port = try freeLoopbackPort()
-        let uas = try Sipp(scenario: scenario(pair.uas), localPort: port, timeout: 15)
-        defer { uas.stop() }
-        try uas.start()
-        let uac = try Sipp(
-            scenario: scenario(pair.uac), localPort: try freeLoopbackPort(), remote: "127.0.0.1:\(port)",
-            timeout: 15, keys: pair.keys, authUser: "door", authPassword: pair.password)
-        defer { uac.stop() }
-        let uacStatus = try uac.run(timeout: 25)
-        let uasStatus = uas.wait(timeout: 25)
-        #expect(uasStatus == pair.expected, "UAS:\n\(uas.report)\nUAC:\n\(uac.report)")
-        #expect(uacStatus == pair.expected, "UAC:\n\(uac.report)")
+        let run = try SippPairRun(
+            uas: pair.uas, uac: pair.uac, uacKeys: pair.keys, authUser: "door", authPassword: pair.password)
+        #expect(run.uasStatus == pair.expected, "\(run.report)")
+        #expect(run.uacStatus == pair.expected, "UAC:\n\(run.uac.report)")
         if pair.expected != 0 {
-            #expect(uas.messageLog.contains("SIP/2.0 403 Forbidden"), "a rejected client gets 403, never 200")
+            #expect(run.uas.messageLog.contains("SIP/2.0 403 Forbidden"), "a rejected client gets 403, never 200")
         }
     }
 
