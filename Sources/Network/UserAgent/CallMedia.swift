@@ -50,9 +50,6 @@ public struct CallMedia: SessionNegotiator {
         return UInt16(clamping: min(port, range.upperBound))
     }
 
-    /// Nothing to prepare beyond the capabilities; kept so the user agent reads the same both ways.
-    mutating func prepareOffer() {}
-
     /// Hold (RFC 3264 §8.4: sendonly) or resume (sendrecv) in our next offer.
     mutating func setHold(_ hold: Bool) {
         settledDirection = capabilities.direction

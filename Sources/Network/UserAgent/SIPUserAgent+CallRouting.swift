@@ -58,10 +58,8 @@ extension SIPUserAgent {
             identity = NameAddress(displayName: account.displayName, uri: account.aor)
         } else {
             let fallback = calls.identity ?? NameAddress(uri: SIPURI(user: "door", host: "invalid"))
-            var local = contactURI(for: UserAgentAccount(index: -1, aor: fallback.uri, registrar: uri), target: peer)
-            local.user = fallback.uri.user
-            contact = local
-            identity = calls.identity ?? NameAddress(uri: SIPURI(user: "door", host: local.host, port: local.port))
+            contact = contactURI(user: fallback.uri.user, target: peer)
+            identity = calls.identity ?? NameAddress(uri: SIPURI(user: "door", host: contact.host, port: contact.port))
         }
         return InviteSessionConfiguration(
             localIdentity: identity, contact: contact, routes: account?.routes ?? [], credentials: account?.credentials ?? [],

@@ -23,8 +23,7 @@ extension SIPUserAgent {
         let callID = String(TransactionLayer.makeBranch(using: &random).dropFirst(7)) + "@doorstation"
         let transportKind = preferredTransport(toward: uri)
         let configuration = sessionConfiguration(account: entry, toward: uri, transport: transportKind)
-        var media = CallMedia(settings: self.configuration.calls.media, localAddress: configuration.contact.hostAddress, seed: random.next())
-        media.prepareOffer()
+        let media = CallMedia(settings: self.configuration.calls.media, localAddress: configuration.contact.hostAddress, seed: random.next())
         let session = CallSession(calling: uri, callID: callID, localTag: String(TransactionLayer.makeBranch(using: &random).suffix(10)),
                                   configuration: configuration, negotiator: media, seed: random.next())
         calls[callID] = CallEntry(session: session, direction: .outgoing, account: entry?.index, remote: uri.description, transport: transportKind)

@@ -74,9 +74,14 @@ extension SIPUserAgent {
 
     /// Our Contact towards `target`: the local address of that transport, with `transport=` for TCP/TLS.
     func contactURI(for account: UserAgentAccount, target: SIPServerTarget) -> SIPURI {
+        contactURI(user: account.aor.user, target: target)
+    }
+
+    /// Our Contact for `user` towards `target`.
+    func contactURI(user: String?, target: SIPServerTarget) -> SIPURI {
         let local = transport.localEndpoint(target.transport, toward: target.endpoint)
         let host = local.map { $0.address.contains(":") ? "[\($0.address)]" : $0.address } ?? "127.0.0.1"
-        var uri = SIPURI(scheme: target.transport == .tls ? "sips" : "sip", user: account.aor.user, host: host, port: local?.port)
+        var uri = SIPURI(scheme: target.transport == .tls ? "sips" : "sip", user: user, host: host, port: local?.port)
         if target.transport != .udp { uri.parameters.set("transport", target.transport.rawValue) }
         return uri
     }
@@ -118,10 +123,7 @@ extension SIPUserAgent {
         if target.transport == .udp, request.serialized().count > 1300, configuration.transports.contains(.tcp) {
             target.transport = .tcp
         }
-        let local = transport.localEndpoint(target.transport, toward: target.endpoint)
-        let sentBy = local.map { ($0.address.contains(":") ? "[\($0.address)]" : $0.address) + ":\($0.port)" } ?? "127.0.0.1"
-        let branch = TransactionLayer.makeBranch(using: &random)
-        request.headers.prepend(.via, "SIP/2.0/\(target.transport.rawValue.uppercased()) \(sentBy);branch=\(branch);rport")
+        request.headers.prepend(.via, via(toward: target))
         guard let key = TransactionKey(clientRequest: request) else { return }
         entry.pendingKey = key
         accounts[index] = entry

@@ -3,8 +3,8 @@ import SIPMessage
 
 /// What the user agent supports, for OPTIONS answers and Allow headers.
 enum UserAgentCapabilities {
-    static let allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE"
-    static let accept = "application/sdp, application/dtmf-relay, application/dtmf, application/media_control+xml"
+    static let allow = InviteSessionConfiguration.allow
+    static let accept = (["application/sdp"] + InfoBody.acceptedTypes).joined(separator: ", ")
     static let supported = "100rel, timer, replaces"
 }
 

@@ -21,7 +21,7 @@ extension InviteSession {
                 + end(.declined(statusCode: 400))
         }
         dialog = made
-        peerAllowsUpdate = request.allows(.update)
+        peerAllowsUpdate = request.headers.allows(.update)
         switch SessionTimerAgreement.fromRequest(request, settings: configuration.sessionTimer) {
         case .tooSmall(let minSE):
             // RFC 4028 §8.1.
@@ -60,8 +60,8 @@ extension InviteSession {
             response.body = answer
         }
         // RFC 3262 §3: reliable when the caller requires it, or supports it and we send media.
-        let callerRequires = request.headers.values(.require).contains { $0.trimmed.caseInsensitiveEquals("100rel") }
-        let callerSupports = request.headers.values(.supported).contains { $0.trimmed.caseInsensitiveEquals("100rel") }
+        let callerRequires = request.headers.requires("100rel")
+        let callerSupports = request.headers.supports("100rel")
         guard callerRequires || (callerSupports && withMedia && configuration.reliableProvisional) else {
             return [.respond(response, key)] + (withMedia ? [.notify(.earlyMedia)] : [])
         }
@@ -180,8 +180,4 @@ extension InviteSession {
         retransmitInterval = retransmitInterval * 2
         return [.respond(reliable.response, key), .startTimer(.retransmitProvisional, after: retransmitInterval)]
     }
-}
-
-extension SIPRequest {
-    func allows(_ method: SIPMethod) -> Bool { headers.values(.allow).contains { $0.trimmed.uppercased() == method.rawValue } }
 }

@@ -72,7 +72,7 @@ extension InviteSession {
             return actions + [.notify(.progress(statusCode: response.statusCode, reason: response.reason))]
         }
         var early = earlyDialogs[tag] ?? EarlyDialog(dialog: made, lastRSeq: nil)
-        let isReliable = response.requires("100rel")
+        let isReliable = response.headers.requires("100rel")
         if isReliable {
             // RFC 3262 §4: PRACK each new reliable response once, in order; drop retransmissions.
             guard let rseq = response.headers[.rseq].flatMap({ UInt32($0.trimmed) }) else {
@@ -119,7 +119,7 @@ extension InviteSession {
         lastAck = ack
         earlyDialogs = [:]
         var actions: [Action] = [.cancelTimer(.ringTimeout), .cancelTimer(.cancelGuard), .sendAck(ack, nextHop: made.nextHop)]
-        peerAllowsUpdate = response.allows(.update)
+        peerAllowsUpdate = response.headers.allows(.update)
         if cancelSent || hangUpPending {
             // §9.1: the 2xx crossed our CANCEL; the call exists now and is ended with BYE.
             phase = .confirmed
@@ -211,8 +211,13 @@ extension SIPResponse {
     var cseqNumber: UInt32? { headers[.cseq].flatMap { try? CSeq($0) }?.number }
 
     var toTag: String? { headers[.to].flatMap { try? NameAddress($0) }?.tag }
+}
 
-    func requires(_ option: String) -> Bool { headers.values(.require).contains { $0.trimmed.caseInsensitiveEquals(option) } }
-
-    func allows(_ method: SIPMethod) -> Bool { headers.values(.allow).contains { $0.trimmed.uppercased() == method.rawValue } }
+extension SIPHeaders {
+    /// `Require` names the option tag (`100rel`, `timer`), case-insensitively.
+    func requires(_ option: String) -> Bool { values(.require).contains { $0.trimmed.caseInsensitiveEquals(option) } }
+    /// `Supported` names the option tag.
+    func supports(_ option: String) -> Bool { values(.supported).contains { $0.trimmed.caseInsensitiveEquals(option) } }
+    /// `Allow` lists the method.
+    func allows(_ method: SIPMethod) -> Bool { values(.allow).contains { $0.trimmed.uppercased() == method.rawValue } }
 }

@@ -37,8 +37,8 @@ public struct InviteSessionConfiguration: Sendable {
         self.userAgent = userAgent
     }
 
-    /// The methods we accept, for `Allow`.
-    static let allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE"
+    /// The methods we accept, for `Allow` (also the user agent's OPTIONS answers).
+    public static let allow = Registration.allowedMethods.map(\.rawValue).joined(separator: ", ")
 
     /// `Supported` option tags.
     var supported: [String] {

@@ -61,7 +61,7 @@ public struct SessionTimerAgreement: Sendable, Equatable {
     /// A UAC that does not support timers cannot refresh, whatever a proxy wrote: then it is us.
     static func fromRequest(_ request: SIPRequest, settings: SessionTimerSettings) -> Outcome {
         guard settings.enabled else { return .none }
-        let supported = request.headers.values(.supported).contains { $0.caseInsensitiveEquals("timer") }
+        let supported = request.headers.supports("timer")
         // §9: without Session-Expires the UAC asked for no timer; we impose none (a peer that
         // does not know timers would only see unexpected re-INVITEs).
         guard let (interval, refresher) = parse(request.headers[.sessionExpires]) else { return .none }
