@@ -17,7 +17,7 @@ let package = Package(
     products: [
         .executable(name: "doorstationd", targets: ["doorstationd"]),
         // The pure and device targets, for the benchmarks package (Benchmarks/).
-        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP"]),
+        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "SIPMessage"),
         .target(name: "SIP", dependencies: ["SIPMessage", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SDP"),
+        .target(name: "RTP"),
 
         // Device roles and their simulated backends.
         .target(name: "Devices", dependencies: ["AudioDSP", "Video"]),
@@ -47,6 +48,9 @@ let package = Package(
         systemLibrary("CX264", pkgConfig: "x264", apt: "libx264-dev"),
         systemLibrary("CSRTP", pkgConfig: "libsrtp2", apt: "libsrtp2-dev"),
         systemLibrary("CSpeexDSP", pkgConfig: "speexdsp", apt: "libspeexdsp-dev"),
+
+        // SRTP (RFC 3711) over libsrtp2.
+        .target(name: "SRTP", dependencies: ["CSRTP"]),
 
         // Linux backends of the device roles.
         .target(name: "LinuxDevices", dependencies: ["Devices", "CALSA", "CV4L2", "CGPIOD"]),
@@ -60,7 +64,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                "SIP", "SIPMessage", "SDP",
+                "SIP", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP",
             ]
         ),
 
@@ -68,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "doorstationd",
             dependencies: [
-                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage", "SIP", "SDP",
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage", "SIP", "SDP", "RTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,6 +87,8 @@ let package = Package(
         .testTarget(name: "SIPMessageTests", dependencies: ["SIPMessage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessage"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP"]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
