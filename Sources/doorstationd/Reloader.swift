@@ -5,6 +5,7 @@ import Logging
 struct Reloader: Sendable {
     let files: ConfigFiles
     let station: Station
+    let media: MediaReload
     let logLevel: SharedLogLevel
     /// `--log-level` wins over the file, also after a reload.
     let commandLineLevel: Logger.Level?
@@ -32,6 +33,7 @@ struct Reloader: Sendable {
             return Outcome(errors: result.errors.map(\.description), applied: [], needRestart: [])
         }
         let changes = await station.reload(fresh)
+        media.apply(await station.settings)
         let waiting = changes.filter { $0.reload == .restart }
         if commandLineLevel == nil { logLevel.level = Logger.Level(fresh.door.logLevel) }
         var applied: [String] = []
@@ -45,5 +47,16 @@ struct Reloader: Sendable {
         }
         if changes.isEmpty { logger.info("configuration unchanged") }
         return Outcome(errors: [], applied: applied, needRestart: waiting.map(\.description))
+    }
+}
+
+/// What a reload changes in the media plane: `[rtp]` and the simulated audio, from the next call.
+struct MediaReload: Sendable {
+    let engine: MediaEngine
+    let audio: BoardAudio
+
+    func apply(_ settings: Settings) {
+        engine.update(UserAgentSetup.media(settings))
+        audio.update(settings.board)
     }
 }

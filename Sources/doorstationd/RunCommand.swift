@@ -56,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let sip: (userAgent: SIPUserAgent, transport: SIPTransportLayer)
+        let sip: (userAgent: SIPUserAgent, transport: SIPTransportLayer, media: MediaReload)
         do {
             sip = try await Self.startSIP(settings, group: eventLoopGroup, logger: logger)
         } catch {
@@ -66,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let station = Station(settings: settings, devices: devices, logger: logger)
-        let reloader = Reloader(files: files, station: station, logLevel: level, commandLineLevel: logLevel, logger: logger)
+        let reloader = Reloader(files: files, station: station, media: sip.media, logLevel: level, commandLineLevel: logLevel, logger: logger)
         let requests = ControlRequests(station: station, reloader: reloader, userAgent: sip.userAgent)
 
         let socketPath = settings.door.controlSocket
@@ -113,7 +113,8 @@ struct RunCommand: AsyncParsableCommand {
 
 extension RunCommand {
     /// Binds the SIP listeners (so READY=1 means they are open) and builds the user agent.
-    static func startSIP(_ settings: Settings, group: MultiThreadedEventLoopGroup, logger: Logger) async throws -> (userAgent: SIPUserAgent, transport: SIPTransportLayer) {
+    static func startSIP(_ settings: Settings, group: MultiThreadedEventLoopGroup, logger: Logger) async throws
+        -> (userAgent: SIPUserAgent, transport: SIPTransportLayer, media: MediaReload) {
         let configuration = try UserAgentSetup.configuration(settings)
         var sipLogger = logger
         sipLogger[metadataKey: "component"] = "sip"
@@ -121,8 +122,11 @@ extension RunCommand {
         try await transport.start()
         logger.info("sip listening", metadata: ["endpoints": "\(transport.listeningEndpoints.map(\.description).joined(separator: ", "))"])
         let locator = try UserAgentSetup.locator(settings.sip, group: group, transports: configuration.transports)
-        let userAgent = SIPUserAgent(eventLoop: group.next(), transport: transport, locator: locator, configuration: configuration, logger: sipLogger)
-        return (userAgent, transport)
+        let audio = BoardAudio(settings.board)
+        let media = MediaEngine(settings: UserAgentSetup.media(settings), devices: audio)
+        let userAgent = SIPUserAgent(eventLoop: group.next(), transport: transport, locator: locator, configuration: configuration,
+                                     media: media, logger: sipLogger)
+        return (userAgent, transport, MediaReload(engine: media, audio: audio))
     }
 }
 

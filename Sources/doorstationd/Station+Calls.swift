@@ -48,8 +48,9 @@ extension Station {
             record(.callRinging, ["call_id": update.callID])
         case .session(.established):
             record(.callAnswered, ["call_id": update.callID])
-        case .session(.dtmf(let digit, let duration)):
-            logger.info("call.dtmf", metadata: ["sip.call_id": "\(update.callID)", "digit": "\(digit)", "duration_ms": "\(duration)", "via": "INFO"])
+        case .dtmf(let digit, let duration, let via):
+            // Once per key press, whichever way it came (RFC 4733 events are de-duplicated by the media plane).
+            logger.info("call.dtmf", metadata: ["sip.call_id": "\(update.callID)", "digit": "\(digit)", "duration_ms": "\(duration)", "via": "\(via.rawValue)"])
         case .session(.ended(let reason)):
             buttonCalls = buttonCalls.filter { $0.value != update.callID }
             record(.callEnded, ["call_id": update.callID, "reason": reason.description])

@@ -18,9 +18,11 @@ struct CallEntry {
     var transport: SIPTransport
     var state = "calling"
     var endReason: CallEndReason?
+    /// Set when the media plane ended the call (nothing arrived for `nortp_timeout`).
+    var timeoutReason: String?
 
     var status: CallStatus {
         CallStatus(callID: session.callID, direction: direction.rawValue, remote: remote, state: state,
-                   media: session.negotiator.summary, endReason: endReason?.description)
+                   media: session.negotiator.summary, endReason: timeoutReason ?? endReason?.description)
     }
 }

@@ -34,9 +34,11 @@ public struct CallMedia: SessionNegotiator {
     /// What the last complete exchange settled; nil before the first.
     public private(set) var negotiated: NegotiatedSession?
 
-    init(settings: CallMediaSettings, localAddress: String, seed: UInt64) {
+    /// - Parameter audioPort: the port the media plane bound for this call; nil (signalling
+    ///   without a media plane, in tests) picks one of `settings.audioPorts` from `seed`.
+    init(settings: CallMediaSettings, localAddress: String, audioPort: UInt16? = nil, seed: UInt64) {
         let address = localAddress.hasPrefix("[") ? String(localAddress.dropFirst().dropLast()) : localAddress
-        let audioPort = Self.port(in: settings.audioPorts, seed: seed)
+        let audioPort = audioPort ?? Self.port(in: settings.audioPorts, seed: seed)
         let videoPort = settings.videoPorts.map { Self.port(in: $0, seed: seed >> 16) }
         capabilities = MediaCapabilities(localAddress: address, audioPort: audioPort, videoPort: videoPort,
                                          audioCodecs: settings.audioCodecs, ptime: settings.ptime, srtp: settings.srtp)

@@ -9,6 +9,16 @@ public struct CallUpdate: Sendable, Equatable {
         /// An outgoing call was placed.
         case outgoing(to: String)
         case session(CallEvent)
+        /// A key pressed at the far end, once per press, whichever way it came.
+        case dtmf(digit: Character, durationMilliseconds: Int, via: DTMFTransport)
+    }
+
+    /// How a DTMF digit travelled.
+    public enum DTMFTransport: String, Sendable, Equatable {
+        /// SIP INFO (`application/dtmf-relay` or `application/dtmf`).
+        case info = "INFO"
+        /// RTP telephone-event (RFC 4733).
+        case rtpEvent = "RFC4733"
     }
 
     /// The SIP Call-ID: the call's name in every command and log line.
@@ -25,6 +35,8 @@ public struct CallStatus: Sendable, Equatable, Codable {
     /// Negotiated media in one line each (`audio PCMU/8000 pt 0 → 127.0.0.1:4000 ptime 20 sendrecv`).
     public var media: [String]
     public var endReason: String?
+    /// Each running (or, once ended, finished) stream's counters.
+    public var streams: [MediaStatistics] = []
 }
 
 /// Why a call command could not be carried out.

@@ -23,7 +23,8 @@ extension SIPUserAgent {
         let callID = String(TransactionLayer.makeBranch(using: &random).dropFirst(7)) + "@doorstation"
         let transportKind = preferredTransport(toward: uri)
         let configuration = sessionConfiguration(account: entry, toward: uri, transport: transportKind)
-        let media = CallMedia(settings: self.configuration.calls.media, localAddress: configuration.contact.hostAddress, seed: random.next())
+        let audioPort = try reserveMedia(callID, localAddress: configuration.contact.hostAddress)
+        let media = CallMedia(settings: self.configuration.calls.media, localAddress: configuration.contact.hostAddress, audioPort: audioPort, seed: random.next())
         let session = CallSession(calling: uri, callID: callID, localTag: String(TransactionLayer.makeBranch(using: &random).suffix(10)),
                                   configuration: configuration, negotiator: media, seed: random.next())
         calls[callID] = CallEntry(session: session, direction: .outgoing, account: entry?.index, remote: uri.description, transport: transportKind)
@@ -40,8 +41,17 @@ extension SIPUserAgent {
     public func rejectCall(_ callID: String, statusCode: Int = 486) throws(CallCommandError) { try command(callID, .reject(statusCode: statusCode)) }
     public func hangUp(_ callID: String) throws(CallCommandError) { try command(callID, .hangUp) }
 
-    /// Sends each of `digits` as SIP INFO (`application/dtmf-relay`), in order.
+    /// Sends `digits` in order: as RFC 4733 events when the peer negotiated telephone-event
+    /// and media runs, else as SIP INFO (`application/dtmf-relay`).
     public func sendDTMF(_ callID: String, digits: String, durationMilliseconds: Int = 100) throws(CallCommandError) {
+        guard calls[callID] != nil else { throw CallCommandError("no call \(callID)") }
+        if let bad = digits.first(where: { !"0123456789*#ABCDabcd".contains($0) }) {
+            throw CallCommandError("\"\(bad)\" is not a DTMF digit (0-9, *, #, A-D)")
+        }
+        if media?.sendDTMF(callID: callID, digits: digits.uppercased()) == true {
+            logger.info("call.dtmf_sent", metadata: ["sip.call_id": "\(callID)", "digits": "\(digits.count)", "via": "RFC4733"])
+            return
+        }
         for digit in digits { try command(callID, .sendDTMF(digit, durationMilliseconds: durationMilliseconds)) }
     }
 
@@ -54,7 +64,11 @@ extension SIPUserAgent {
 
     /// Every live call, for `ctl status`.
     public func callStatus() -> [CallStatus] {
-        calls.values.map(\.status).sorted { $0.callID < $1.callID }
+        calls.values.map { entry in
+            var status = entry.status
+            if let running = media?.statistics(callID: entry.session.callID) { status.streams = [running] }
+            return status
+        }.sorted { $0.callID < $1.callID }
     }
 
     /// The last calls that ended (up to 16), oldest first.
@@ -111,12 +125,22 @@ extension SIPUserAgent {
         var metadata: Logger.Metadata = ["sip.call_id": "\(callID)", "call.event": "\(event)"]
         if case .established = event { metadata["call.media"] = "\(entry.session.negotiator.summary.joined(separator: "; "))" }
         logger.info("call.\(event.name)", metadata: metadata)
+        switch event {
+        case .earlyMedia, .established, .mediaUpdated:
+            startMedia(callID)
+        case .dtmf(let digit, let duration):
+            report(callID, .dtmf(digit: digit, durationMilliseconds: duration, via: .info))
+            return
+        default:
+            break
+        }
         report(callID, .session(event))
         if case .ended = event {
             for timer in CallSession.SessionTimerKind.allCases { cancelTimer(.call(callID, timer)) }
             endedCalls.append(entry.status)
             if endedCalls.count > 16 { endedCalls.removeFirst() }
             calls[callID] = nil
+            stopMedia(callID)
         }
     }
 

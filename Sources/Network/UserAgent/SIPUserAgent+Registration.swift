@@ -216,13 +216,13 @@ extension SIPUserAgent {
         if accounts[index]?.keepAliveEndpoint == endpoint { return }
         stopKeepAlive(index)
         accounts[index]?.keepAliveEndpoint = endpoint
-        Task { await transport.startKeepAlive(to: endpoint, every: period) }
+        transport.startKeepAlive(to: endpoint, every: period)
     }
 
     private func stopKeepAlive(_ index: Int) {
         guard let endpoint = accounts[index]?.keepAliveEndpoint else { return }
         accounts[index]?.keepAliveEndpoint = nil
-        Task { await transport.stopKeepAlive(to: endpoint) }
+        transport.stopKeepAlive(to: endpoint)
     }
 
     /// A connection to a registrar dropped or stopped answering keep-alives: register again at

@@ -12,6 +12,8 @@ public actor SIPUserAgent {
     let transport: SIPTransportLayer
     let locator: any SIPServerLocating
     let configuration: UserAgentConfiguration
+    /// The media plane; nil runs signalling only (SDP with ports that nothing receives on).
+    let media: MediaEngine?
     var logger: Logger
     let epoch = ContinuousClock.now
 
@@ -71,8 +73,9 @@ public actor SIPUserAgent {
     }
 
     public init(eventLoop: any EventLoop, transport: SIPTransportLayer, locator: any SIPServerLocating,
-                configuration: UserAgentConfiguration, logger: Logger) {
+                configuration: UserAgentConfiguration, media: MediaEngine? = nil, logger: Logger) {
         self.eventLoop = eventLoop
+        self.media = media
         self.transport = transport
         self.locator = locator
         self.configuration = configuration
@@ -96,6 +99,9 @@ public actor SIPUserAgent {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.sendLoop() }
             group.addTask { await self.receiveLoop() }
+            if let media = self.media {
+                group.addTask { for await event in media.events { await self.mediaEvent(event) } }
+            }
         }
     }
 
@@ -111,6 +117,7 @@ public actor SIPUserAgent {
         }
         for timer in timers.values { timer.cancel() }
         timers.removeAll()
+        await media?.shutdown()
         outgoing.finish()
         stateChanges.finish()
         callUpdates.finish()

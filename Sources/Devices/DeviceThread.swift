@@ -6,15 +6,15 @@ import Glibc
 import Musl
 #endif
 
-/// A POSIX thread for a device loop that blocks in the kernel (GPIO event waits, ALSA reads).
-enum DeviceThread {
+/// A POSIX thread for a loop that blocks in the kernel (GPIO event waits, ALSA reads, media ticks).
+public enum DeviceThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
     /// Starts `body` on a new detached thread. The corresponding C function is `pthread_create`.
-    static func start(_ body: @escaping () -> Void) -> Result<Void, Errno> {
+    public static func start(_ body: @escaping () -> Void) -> Result<Void, Errno> {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { argument in
@@ -32,21 +32,23 @@ enum DeviceThread {
 }
 
 /// A flag one thread raises and another polls, e.g. to end a device loop.
-final class StopFlag: Sendable {
+public final class StopFlag: Sendable {
     private let raised = Atomic<Bool>(false)
 
-    var isRaised: Bool { raised.load(ordering: .acquiring) }
-    func raise() { raised.store(true, ordering: .releasing) }
+    public init() {}
+
+    public var isRaised: Bool { raised.load(ordering: .acquiring) }
+    public func raise() { raised.store(true, ordering: .releasing) }
 }
 
 /// An `errno` value with its system message.
-struct Errno: Error, CustomStringConvertible {
-    var code: Int32
+public struct Errno: Error, Sendable, CustomStringConvertible {
+    public var code: Int32
 
-    init(_ code: Int32) { self.code = code }
+    public init(_ code: Int32) { self.code = code }
 
     /// The current thread's `errno`.
-    static var current: Errno { Errno(errno) }
+    public static var current: Errno { Errno(errno) }
 
-    var description: String { String(cString: strerror(code)) }
+    public var description: String { String(cString: strerror(code)) }
 }

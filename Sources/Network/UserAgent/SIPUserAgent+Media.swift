@@ -1,0 +1,67 @@
+import Logging
+import SIP
+
+/// Between the calls and the media plane: ports bound before the SDP is written, streams
+/// started and re-applied as offer/answer settles, statistics kept when calls end, and what
+/// the media threads report (RFC 4733 digits, silence timeouts) fed back into the calls.
+extension SIPUserAgent {
+    /// Binds the call's RTP/RTCP ports; nil without a media plane.
+    func reserveMedia(_ callID: String, localAddress: String) throws(CallCommandError) -> UInt16? {
+        guard let media else { return nil }
+        let address = localAddress.hasPrefix("[") ? String(localAddress.dropFirst().dropLast()) : localAddress
+        do {
+            return try media.reserve(callID: callID, localAddress: address)
+        } catch {
+            throw CallCommandError("no media port: \(error)")
+        }
+    }
+
+    /// Starts or updates the call's media with what offer/answer settled.
+    func startMedia(_ callID: String) {
+        guard let media, let negotiated = calls[callID]?.session.negotiator.negotiated else { return }
+        if let problem = media.apply(callID: callID, session: negotiated) {
+            logger.error("call.media_failed", metadata: ["sip.call_id": "\(callID)", "error": "\(problem)"])
+        }
+    }
+
+    /// Stops the call's media; its final statistics go to the log and to the recent calls.
+    func stopMedia(_ callID: String) {
+        guard let media else { return }
+        Task {
+            guard let statistics = await media.stop(callID: callID) else { return }
+            self.recordFinalStatistics(callID, statistics)
+        }
+    }
+
+    private func recordFinalStatistics(_ callID: String, _ statistics: MediaStatistics) {
+        logger.info("call.media_stats", metadata: [
+            "sip.call_id": "\(callID)", "media.summary": "\(statistics.summary)",
+            "media.packets_sent": "\(statistics.packetsSent)", "media.packets_received": "\(statistics.packetsReceived)",
+            "media.lost": "\(statistics.packetsLost)", "media.jitter_ms": "\(MediaStatistics.format(statistics.jitterMilliseconds))",
+            "media.rtt_ms": "\(statistics.roundTripMilliseconds.map(MediaStatistics.format) ?? "-")",
+            "media.codec": "\(statistics.codec)", "media.srtp": "\(statistics.srtpSuite ?? "none")",
+        ])
+        if let index = endedCalls.lastIndex(where: { $0.callID == callID }) { endedCalls[index].streams = [statistics] }
+    }
+
+    /// What a media thread reported.
+    func mediaEvent(_ event: MediaEvent) {
+        switch event {
+        case .dtmf(let callID, let digit, let duration):
+            guard calls[callID] != nil else { return }
+            report(callID, .dtmf(digit: digit, durationMilliseconds: duration, via: .rtpEvent))
+        case .timeout(let callID, let seconds):
+            guard calls[callID] != nil else { return }
+            logger.warning("call.rtp_timeout", metadata: ["sip.call_id": "\(callID)", "seconds": "\(seconds)"])
+            calls[callID]?.timeoutReason = "no RTP or RTCP for \(seconds) s (nortp_timeout)"
+            drive(callID, .hangUp)
+        case .remoteMoved(let callID, let from, let to):
+            logger.info("call.media_latched", metadata: ["sip.call_id": "\(callID)", "from": "\(from)", "to": "\(to)"])
+        case .keyFrameRequested(let callID):
+            guard calls[callID] != nil else { return }
+            report(callID, .session(.keyFrameRequested))
+        case .deviceFailed(let callID, let reason):
+            logger.error("call.audio_device_failed", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)"])
+        }
+    }
+}
