@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
         .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),
         .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSRTP", "CSpeexDSP"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
         // Black-box SIP tests against third-party peers (Kamailio, sipp, baresip); they run only in a loopback-only network namespace.
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "AudioDSP"], resources: [.copy("Peers")]),
