@@ -10,8 +10,8 @@ import Testing
     @Test(arguments: [
         // RFC 3550 §6.4.1, figure 2: A 46864.500 s, LSR 46853.125 s, DLSR 5.250 s → 6.125 s.
         (0xB710_8000 as UInt32, 0xB705_2000 as UInt32, 0x0005_4000 as UInt32, 6.125 as Double?),
-        // Nothing from the sender yet.
-        (0xB710_8000, 0, 0, nil),
+        // Nothing from the sender yet (LSR 0), though A − LSR − DLSR would be 1 s.
+        (0x0001_0000, 0, 0, nil),
         // The peer claims to have held the SR longer than it has been gone: clock step or bogus.
         (0x0001_0000, 0x0000_8000, 0x0001_0000, nil),
         // The middle 32 bits wrapped between the SR and the report: 2 s out, 0.5 s held.
