@@ -8,9 +8,9 @@ import Synchronization
 /// and a speaker that records to `sim_audio_sink`; opened anew for each call, so a reload
 /// applies from the next call.
 final class BoardAudio: AudioDeviceProvider {
-    private let board = Mutex<BoardSettings>(BoardSettings())
+    private let board: Mutex<BoardSettings>
 
-    init(_ settings: BoardSettings) { update(settings) }
+    init(_ settings: BoardSettings) { board = Mutex(settings) }
 
     func update(_ settings: BoardSettings) { board.withLock { $0 = settings } }
 

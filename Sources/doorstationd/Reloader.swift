@@ -1,5 +1,6 @@
 import Config
 import Logging
+import Network
 
 /// Re-reads the configuration (SIGHUP or `ctl reload`) and applies what can change while running.
 struct Reloader: Sendable {

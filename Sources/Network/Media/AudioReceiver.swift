@@ -41,7 +41,7 @@ final class AudioReceiver {
 
     init(jitter: AudioJitterBuffer.Configuration) {
         statistics = ReceptionStatistics(clockRate: 8000)
-        jitterBuffer = AudioJitterBuffer(jitter)
+        jitterBuffer = AudioJitterBuffer(configuration: jitter)
         decoded = .allocate(capacity: 1500)
     }
 
@@ -104,17 +104,17 @@ final class AudioReceiver {
         switch kind {
         case .muLaw, .aLaw:
             let count = min(payload.count, decoded.count)
-            G711.decode(UnsafeRawBufferPointer(rebasing: payload[payload.startIndex..<payload.startIndex + count]),
-                        law: kind == .muLaw ? .muLaw : .aLaw, into: decoded)
+            _ = G711.decode(UnsafeRawBufferPointer(rebasing: payload[payload.startIndex..<payload.startIndex + count]),
+                            law: kind == .muLaw ? .muLaw : .aLaw, into: decoded)
             switch jitterBuffer.insert(timestamp: header.timestamp, samples: UnsafeBufferPointer(rebasing: decoded[0..<count]), arrival: arrival) {
             case .late, .duplicate: lateOrDuplicate += 1
             default: break
             }
             return .audio
         case .telephoneEvent:
-            guard let detection = dtmf.receive(payload: payload, timestamp: header.timestamp, marker: header.marker) else { return .other }
+            guard let detection = dtmf.receive(payload: payload, timestamp: header.timestamp, arrival: arrival) else { return .other }
             dtmfReceived += 1
-            return .dtmf(digit: detection.digit, durationMilliseconds: detection.durationMilliseconds)
+            return .dtmf(digit: detection.character, durationMilliseconds: detection.durationMilliseconds)
         case .comfortNoise, .unknown:
             return .other
         }
@@ -137,6 +137,7 @@ final class AudioReceiver {
         foreignRun = 0
         statistics = ReceptionStatistics(clockRate: 8000)
         jitterBuffer.reset()
+        dtmf.reset()
         return true
     }
 

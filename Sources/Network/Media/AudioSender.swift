@@ -20,6 +20,7 @@ final class AudioSender {
     private var law = G711Law.muLaw
     private var samplesPerPacket = 160
     private var dtmf: DTMFSender?
+    private var dtmfInterval = 0
     private var srtp: SRTPContext?
     private var first = true
     private let packet: UnsafeMutableRawBufferPointer
@@ -51,8 +52,9 @@ final class AudioSender {
         samplesPerPacket = ptime * 8
         self.srtp = srtp
         if let telephoneEvent {
-            if dtmf?.payloadType != telephoneEvent || dtmf?.packetIntervalMilliseconds != ptime {
+            if dtmf?.payloadType != telephoneEvent || dtmfInterval != ptime {
                 dtmf = DTMFSender(payloadType: telephoneEvent, clockRate: 8000, packetIntervalMilliseconds: ptime)
+                dtmfInterval = ptime
             }
         } else {
             dtmf = nil
@@ -72,7 +74,7 @@ final class AudioSender {
         var index = 0
         while index < samples.count {
             let take = min(samples.count - index, samplesPerPacket - pendingCount)
-            UnsafeMutableBufferPointer(rebasing: pending[pendingCount..<pendingCount + take])
+            _ = UnsafeMutableBufferPointer(rebasing: pending[pendingCount..<pendingCount + take])
                 .update(fromContentsOf: UnsafeBufferPointer(rebasing: samples[index..<index + take]))
             pendingCount += take
             index += take
@@ -97,7 +99,7 @@ final class AudioSender {
             payloadLength = event.payloadBytes
             if event.marker { dtmfSent += 1 }
         } else {
-            G711.encode(UnsafeBufferPointer(rebasing: pending[0..<samplesPerPacket]), law: law, into: payload)
+            _ = G711.encode(UnsafeBufferPointer(rebasing: pending[0..<samplesPerPacket]), law: law, into: payload)
         }
         first = false
         header.write(to: packet)

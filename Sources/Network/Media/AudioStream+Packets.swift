@@ -10,20 +10,23 @@ import Glibc
 /// RTP timeout and the statistics the signalling plane reads.
 extension AudioStream {
     /// Reads every waiting datagram of `socket`. With rtcp-mux both kinds share the RTP port.
+    /// `realtimeOffset` turns the kernel's arrival stamps (wall clock) into monotonic time.
     func drain(_ socket: UDPSocket, buffer: UnsafeMutableRawBufferPointer, now: UInt64, isRTCPPort: Bool) {
         var source = MediaAddress()
+        var stamp: UInt64 = 0
         // Bounded: a flood cannot keep the tick from playing audio.
         for _ in 0..<64 {
-            guard let length = socket.receive(into: buffer, source: &source) else { return }
+            guard let length = socket.receive(into: buffer, source: &source, arrival: &stamp) else { return }
+            let arrival = stamp == 0 ? now : min(now, UInt64(max(0, Int64(bitPattern: stamp) - realtimeOffset)))
             guard length <= buffer.count, length > 0 else {
                 receiver.countMalformed()
                 continue
             }
             let kind = PacketClassifier.classify(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
             if kind == .rtcp {
-                receiveRTCP(buffer, length: length, from: source, now: now)
+                receiveRTCP(buffer, length: length, from: source, now: arrival)
             } else if kind == .rtp, !isRTCPPort {
-                receiveRTP(buffer, length: length, from: source, now: now)
+                receiveRTP(buffer, length: length, from: source, now: arrival)
             } else {
                 receiver.countMalformed()
             }
@@ -64,7 +67,8 @@ extension AudioStream {
                 return
             }
         }
-        let feedback = rtcp.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), now: now, wallclock: Self.wallclock())
+        let wallclock = UInt64(max(0, Int64(bitPattern: now) + realtimeOffset))
+        let feedback = rtcp.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), now: now, wallclock: wallclock)
         guard feedback.valid else {
             receiver.countMalformed()
             return

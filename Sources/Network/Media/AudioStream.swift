@@ -42,6 +42,8 @@ final class AudioStream: @unchecked Sendable {
     var rtcpReceived = 0
     var sendErrors = 0
     var timedOut = false
+    /// Wall clock minus monotonic clock, as of this tick (for the kernel's arrival stamps).
+    var realtimeOffset: Int64 = 0
     /// Codec, suite and addresses for the statistics, kept as they change.
     var labels = MediaStatistics()
 
@@ -134,6 +136,7 @@ final class AudioStream: @unchecked Sendable {
                 continue
             }
             let now = clock.now()
+            realtimeOffset = Int64(bitPattern: Self.wallclock()) - Int64(bitPattern: now)
             drain(ports.rtp, buffer: datagram, now: now, isRTCPPort: false)
             drain(ports.rtcp, buffer: datagram, now: now, isRTCPPort: true)
             let samples = UnsafeBufferPointer(rebasing: captured[0..<count])

@@ -30,6 +30,10 @@ public final class UDPSocket: @unchecked Sendable {
         }
         var size = Int32(256 * 1024)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        // The kernel stamps each datagram's arrival: jitter and round trip then measure the
+        // network, not when the media tick happened to read the socket.
+        var on = Int32(1)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_TIMESTAMPNS, &on, socklen_t(MemoryLayout<Int32>.size))
         let bound = withUnsafePointer(to: &address.storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(descriptor, $0, address.length) }
         }
@@ -65,14 +69,26 @@ public final class UDPSocket: @unchecked Sendable {
         return sent == bytes.count
     }
 
-    /// Receives one datagram into `buffer`; nil when none is waiting. `source` is set to its sender.
+    /// Receives one datagram into `buffer`; nil when none is waiting. `source` is set to its
+    /// sender and `arrival` to the kernel's receive time (`CLOCK_REALTIME` ns, 0 when absent).
     /// A result above `buffer.count` means the datagram was too large and was cut.
-    func receive(into buffer: UnsafeMutableRawBufferPointer, source: inout MediaAddress) -> Int? {
+    func receive(into buffer: UnsafeMutableRawBufferPointer, source: inout MediaAddress, arrival: inout UInt64) -> Int? {
         source.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        arrival = 0
         while true {
-            let count = withUnsafeMutablePointer(to: &source.storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    recvfrom(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC), $0, &source.length)
+            var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+            var control = ControlBuffer()
+            let count = withUnsafeMutablePointer(to: &source.storage) { name in
+                withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    withUnsafeMutableBytes(of: &control) { controlBytes in
+                        var message = msghdr(msg_name: UnsafeMutableRawPointer(name), msg_namelen: socklen_t(MemoryLayout<sockaddr_storage>.size),
+                                             msg_iov: vectorPointer, msg_iovlen: 1, msg_control: controlBytes.baseAddress,
+                                             msg_controllen: controlBytes.count, msg_flags: 0)
+                        let received = recvmsg(descriptor, &message, Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
+                        source.length = message.msg_namelen
+                        if received >= 0 { arrival = Self.timestamp(in: UnsafeRawBufferPointer(rebasing: controlBytes[0..<Int(message.msg_controllen)])) }
+                        return received
+                    }
                 }
             }
             if count >= 0 { return count }  // MSG_TRUNC: a datagram larger than the buffer shows its real size
@@ -80,6 +96,33 @@ public final class UDPSocket: @unchecked Sendable {
             if errno == EINTR || errno == ECONNREFUSED { continue }
             return nil
         }
+    }
+}
+
+extension UDPSocket {
+    /// Room for one `SCM_TIMESTAMPNS` control message (a `cmsghdr` and a `timespec`), on the stack.
+    struct ControlBuffer {
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
+    /// The `SCM_TIMESTAMPNS` time in the control messages, in ns; 0 when there is none.
+    /// (The `CMSG_*` macros are not visible to Swift: a `cmsghdr` is `len`, `level`, `type`,
+    /// then the data aligned to `size_t`.)
+    static func timestamp(in control: UnsafeRawBufferPointer) -> UInt64 {
+        let header = MemoryLayout<cmsghdr>.size
+        var offset = 0
+        while offset + header <= control.count {
+            let message = control.loadUnaligned(fromByteOffset: offset, as: cmsghdr.self)
+            let length = Int(message.cmsg_len)
+            guard length >= header else { return 0 }
+            if message.cmsg_level == SOL_SOCKET, message.cmsg_type == SO_TIMESTAMPNS,
+               offset + header + MemoryLayout<timespec>.size <= control.count {
+                let time = control.loadUnaligned(fromByteOffset: offset + header, as: timespec.self)
+                return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+            }
+            offset += (length + MemoryLayout<Int>.size - 1) & ~(MemoryLayout<Int>.size - 1)
+        }
+        return 0
     }
 }
 

@@ -56,17 +56,18 @@ func temporaryPath(_ name: String) -> String {
 }
 
 /// Polls `condition` every 20 ms for at most `timeout` seconds.
-func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
+/// Sleeps on the task, not the thread: the cooperative pool has only as many threads as cores.
+func waitUntil(timeout: Double, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.02)
+        try? await Task.sleep(for: .milliseconds(20))
     }
     return condition()
 }
 
 /// Collects an engine's events on a task of its own.
-final class EventCollector: @unchecked Sendable {
+final class MediaEventLog: @unchecked Sendable {
     private let lock = NSLock()
     private var collected: [MediaEvent] = []
     private var task: Task<Void, Never>?
