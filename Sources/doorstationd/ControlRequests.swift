@@ -64,6 +64,11 @@ struct ControlRequests: Sendable {
     static func call(_ status: CallStatus) -> [String: Any] {
         var entry: [String: Any] = ["call_id": status.callID, "direction": status.direction, "remote": status.remote, "state": status.state, "media": status.media]
         if let reason = status.endReason { entry["end_reason"] = reason }
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        entry["streams"] = status.streams.compactMap { stream in
+            (try? encoder.encode(stream)).flatMap { try? JSONSerialization.jsonObject(with: $0) }
+        }
         return entry
     }
 

@@ -36,7 +36,7 @@ extension DoorStationUnderTest {
     }
 
     /// A door station for calls without a PBX: UDP on `port`, everyone in `allowed` auto-answered.
-    static func forCalls(port: UInt16, allowed: [String] = [], extra: String = "") throws -> DoorStationUnderTest {
+    static func forCalls(port: UInt16, allowed: [String] = [], extra: String = "", board: String = "") throws -> DoorStationUnderTest {
         try DoorStationUnderTest("""
             \(allowed.isEmpty ? "" : "allowed_callers=" + allowed.joined(separator: ","))
             [sip]
@@ -44,6 +44,6 @@ extension DoorStationUnderTest {
             sip_tcp_port=0
             listen_address=127.0.0.1
             \(extra)
-            """)
+            """, board: board)
     }
 }

@@ -10,13 +10,15 @@ final class DoorStationUnderTest: @unchecked Sendable {
     var socket: String { folder.appendingPathComponent("ctl.sock").path }
 
     /// `sections` is appended to the configuration: `[sip]`, `[proxy_0]`, `[auth_info_0]`, ….
-    init(_ sections: String) throws {
+    /// `board` adds keys to `[board]` (e.g. `sim_audio_source=tone:1000`).
+    init(_ sections: String, board: String = "") throws {
         let folder = try temporaryFolder()
         self.folder = folder
         let config = folder.appendingPathComponent("doorstation.conf")
         try """
             [board]
             profile=sim
+            \(board)
             [door]
             control_socket=\(folder.appendingPathComponent("ctl.sock").path)
             log_level=debug
