@@ -21,6 +21,21 @@ public enum ToneDetector {
         // A pure tone of N samples puts N/2 of its energy-sum into the Goertzel power (times N).
         return min(1, power / (total * Double(samples.count) / 2))
     }
+
+    /// The median over consecutive windows of `window` samples (50 ms at 8 kHz by default) of
+    /// the best `relativePower` within `tolerance` (a fraction) of `frequency`. Unlike one long
+    /// window it is not fooled by what a jitter buffer does to a tone on the way: phase jumps
+    /// where it conceals or splices, and the slight pitch shift while it plays faster or slower
+    /// to follow the network (a few percent for a fraction of a second).
+    public static func medianRelativePower(of samples: [Int16], at frequency: Double, sampleRate: Int,
+                                           window: Int = 400, tolerance: Double = 0.04) -> Double {
+        guard window > 1, samples.count >= window else { return relativePower(of: samples, at: frequency, sampleRate: sampleRate) }
+        let candidates = (-4...4).map { frequency * (1 + tolerance * Double($0) / 4) }
+        let powers = stride(from: 0, through: samples.count - window, by: window).map { start in
+            candidates.map { relativePower(of: samples[start..<start + window], at: $0, sampleRate: sampleRate) }.max() ?? 0
+        }.sorted()
+        return powers[powers.count / 2]
+    }
 }
 
 #if canImport(Glibc)

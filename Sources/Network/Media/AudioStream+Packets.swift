@@ -121,6 +121,7 @@ extension AudioStream {
         let jitter = receiver.jitterBuffer.statistics
         stats.jitterBufferMilliseconds = jitter.currentDelayMilliseconds
         stats.concealedMilliseconds = jitter.concealedSamples / 8
+        stats.timeScaledMilliseconds = jitter.driftAdjustedSamples / 8
         stats.lateOrDuplicatePackets = receiver.lateOrDuplicate
         stats.malformedPackets = receiver.malformed
         stats.foreignSSRCPackets = receiver.foreignSSRC

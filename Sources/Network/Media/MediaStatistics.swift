@@ -29,6 +29,8 @@ public struct MediaStatistics: Sendable, Equatable, Codable {
 
     public var jitterBufferMilliseconds: Int = 0
     public var concealedMilliseconds: Int = 0
+    /// Audio the jitter buffer dropped or stretched to follow the network and clock drift.
+    public var timeScaledMilliseconds: Int = 0
     public var lateOrDuplicatePackets: Int = 0
     /// Datagrams that were not RTP or RTCP we could use: truncated, garbage, wrong version.
     public var malformedPackets: Int = 0
