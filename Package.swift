@@ -17,7 +17,7 @@ let package = Package(
     products: [
         .executable(name: "doorstationd", targets: ["doorstationd"]),
         // The pure and device targets, for the benchmarks package (Benchmarks/).
-        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP"]),
+        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP", "Network"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),

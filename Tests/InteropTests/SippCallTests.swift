@@ -59,6 +59,8 @@ struct SippCallTests {
         switch scenario {
         case "uas_call_info_dtmf.xml":
             #expect(door.waitForLog("call.dtmf", "digit=1", "via=INFO", timeout: 5), "\(door.log)")
+            // sipp retransmits its INFO until the 200 comes: the digit still counts once.
+            #expect(door.log.split(separator: "\n").filter { $0.contains("call.dtmf") && $0.contains("digit=1") }.count == 1, "\(door.log)")
             #expect(door.waitForLog("call.key_frame_requested", timeout: 5), "\(door.log)")
         case "uas_call_reinvite_hold.xml":
             #expect(door.callEvents.filter { $0.contains("call.media_updated") }.count == 2, "\(door.callEvents)")

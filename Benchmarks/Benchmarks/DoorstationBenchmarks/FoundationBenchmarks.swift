@@ -19,6 +19,7 @@ let benchmarks: @Sendable () -> Void = {
     let sources = [ConfigSource(path: "rpi4.conf", text: board), ConfigSource(path: "doorstation.conf", text: user)]
 
     sipBenchmarks(repository: repository)
+    mediaBenchmarks()
 
     // Baseline: the lexer alone. Measured: lexing, typing, validation and the effective-settings record.
     Benchmark("Config: lex board + user file (baseline)") { benchmark in

@@ -4,9 +4,9 @@ import SRTP
 /// The receive side of an audio stream: SRTP → RTP checks → statistics → G.711 → jitter
 /// buffer, and RFC 4733 events. Bad packets are counted and dropped; nothing here allocates
 /// per packet.
-final class AudioReceiver {
+public final class AudioReceiver {
     /// What a datagram turned out to be.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable {
         /// Audio of the peer's stream (worth latching onto its source address).
         case audio
         case dtmf(digit: Character, durationMilliseconds: Int)
@@ -29,7 +29,7 @@ final class AudioReceiver {
     private var foreignCandidate: UInt32 = 0
     static let switchAfter = 25
 
-    private(set) var packets = 0
+    public private(set) var packets = 0
     private(set) var octets = 0
     private(set) var malformed = 0
     private(set) var foreignSSRC = 0
@@ -39,7 +39,7 @@ final class AudioReceiver {
     private(set) var replays = 0
     private(set) var dtmfReceived = 0
 
-    init(jitter: AudioJitterBuffer.Configuration) {
+    public init(jitter: AudioJitterBuffer.Configuration) {
         statistics = ReceptionStatistics(clockRate: 8000)
         jitterBuffer = AudioJitterBuffer(configuration: jitter)
         decoded = .allocate(capacity: 1500)
@@ -48,7 +48,7 @@ final class AudioReceiver {
     deinit { decoded.deallocate() }
 
     /// The payload types the peer may send (our answer or offer), and its SRTP keys.
-    func configure(receiveCodecs: [UInt8: AudioPayload], srtp: SRTPContext?) {
+    public func configure(receiveCodecs: [UInt8: AudioPayload], srtp: SRTPContext?) {
         for index in payloads.indices { payloads[index] = .unknown }
         for (type, codec) in receiveCodecs where type < 128 {
             switch codec {
@@ -62,7 +62,7 @@ final class AudioReceiver {
     }
 
     /// One datagram of the RTP port (already classified as RTP); decrypted in place.
-    func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, arrival: UInt64) -> Outcome {
+    public func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, arrival: UInt64) -> Outcome {
         var length = length
         if let srtp {
             do {
@@ -142,7 +142,7 @@ final class AudioReceiver {
     }
 
     /// Fills one playback period from the jitter buffer (audio, concealment or silence).
-    func play(into samples: UnsafeMutableBufferPointer<Int16>, now: UInt64) {
+    public func play(into samples: UnsafeMutableBufferPointer<Int16>, now: UInt64) {
         jitterBuffer.read(into: samples, now: now)
     }
 
@@ -164,6 +164,6 @@ final class AudioReceiver {
 }
 
 /// The audio payloads the media plane understands (RFC 3551, RFC 4733, RFC 3389).
-enum AudioPayload: Sendable, Hashable {
+public enum AudioPayload: Sendable, Hashable {
     case pcmu, pcma, telephoneEvent, comfortNoise
 }

@@ -4,7 +4,7 @@ import SRTP
 /// The send side of an audio stream: captured PCM → G.711 → RTP → SRTP, one packet per
 /// negotiated ptime, RFC 4733 events in place of audio while a key is sent. Buffers are
 /// allocated once; `push` allocates nothing.
-final class AudioSender {
+public final class AudioSender {
     let ssrc: UInt32
     private(set) var sequenceNumber: UInt16
     /// The RTP timestamp of the next packet; it advances with every captured sample, so it
@@ -30,7 +30,7 @@ final class AudioSender {
     /// Longest packet time we packetize (RFC 3551 allows G.711 up to 240 ms at maxptime).
     static let maximumPtime = 120
 
-    init(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32) {
+    public init(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32) {
         self.ssrc = ssrc
         self.sequenceNumber = sequenceNumber
         self.timestamp = timestamp
@@ -44,7 +44,7 @@ final class AudioSender {
     }
 
     /// Applies the negotiated codec, ptime, telephone-event and SRTP (at the start, and after a re-INVITE).
-    func configure(payloadType: UInt8, law: G711Law, ptime: Int, telephoneEvent: UInt8?, srtp: SRTPContext?) {
+    public func configure(payloadType: UInt8, law: G711Law, ptime: Int, telephoneEvent: UInt8?, srtp: SRTPContext?) {
         let ptime = min(max(ptime, 10), Self.maximumPtime) / 10 * 10
         if payloadType != self.payloadType || ptime * 8 != samplesPerPacket { pendingCount = 0 }
         self.payloadType = payloadType
@@ -62,7 +62,7 @@ final class AudioSender {
     }
 
     /// Queues an RFC 4733 event; false when the peer did not offer telephone-event or the digit is not DTMF.
-    func sendDTMF(_ digit: Character) -> Bool {
+    public func sendDTMF(_ digit: Character) -> Bool {
         guard dtmf != nil else { return false }
         return dtmf!.enqueue(digit)
     }
@@ -70,7 +70,7 @@ final class AudioSender {
     var canSendDTMF: Bool { dtmf != nil }
 
     /// Takes one captured period; `emit` gets each finished (protected) datagram.
-    func push(_ samples: UnsafeBufferPointer<Int16>, now: UInt64, emit: (UnsafeRawBufferPointer) -> Void) {
+    public func push(_ samples: UnsafeBufferPointer<Int16>, now: UInt64, emit: (UnsafeRawBufferPointer) -> Void) {
         var index = 0
         while index < samples.count {
             let take = min(samples.count - index, samplesPerPacket - pendingCount)
