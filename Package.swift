@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
         .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),
-        .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSRTP", "CSpeexDSP"]),
+        .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSpeexDSP"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
         // Black-box SIP tests against third-party peers (Kamailio, sipp, baresip); they run only in a loopback-only network namespace.

@@ -1,11 +1,11 @@
 import CALSA
-import CSRTP
 import CSpeexDSP
 import CX264
 import Testing
 import Video
 
-/// The six C libraries are found through pkg-config, link, and do their job for real.
+/// The C libraries are found through pkg-config, link, and do their job for real (libsrtp2 is
+/// exercised through the `SRTP` target, in SRTPTests).
 @Suite struct CLibraryTests {
     @Test func alsaPlaysIntoTheNullDevice() throws {
         var pcm: OpaquePointer?
@@ -59,44 +59,6 @@ import Video
         let types = (0..<Int(count)).map { nals![$0].i_type }
         #expect(types.contains(Int32(NAL_SPS.rawValue)) && types.contains(Int32(NAL_PPS.rawValue)) && types.contains(Int32(NAL_SLICE_IDR.rawValue)))
         #expect(cx264_build() >= 148)
-    }
-
-    @Test func srtpProtectsAndUnprotectsAnRTPPacket() throws {
-        #expect(srtp_init() == srtp_err_status_ok)
-        var key = [UInt8](repeating: 0, count: 30)
-        for index in key.indices { key[index] = UInt8(index * 7 & 0xFF) }
-        func session(_ direction: srtp_ssrc_type_t) -> srtp_t? {
-            var policy = srtp_policy_t()
-            srtp_crypto_policy_set_rtp_default(&policy.rtp)  // = AES_CM_128_HMAC_SHA1_80 (the named setter is a macro)
-            srtp_crypto_policy_set_rtcp_default(&policy.rtcp)
-            policy.ssrc.type = direction
-            policy.window_size = 128
-            var created: srtp_t?
-            let status = key.withUnsafeMutableBufferPointer { buffer -> srtp_err_status_t in
-                policy.key = buffer.baseAddress
-                return srtp_create(&created, &policy)
-            }
-            return status == srtp_err_status_ok ? created : nil
-        }
-        let sender = try #require(session(ssrc_any_outbound))
-        let receiver = try #require(session(ssrc_any_inbound))
-        defer { srtp_dealloc(sender); srtp_dealloc(receiver) }
-
-        // RTP header: V=2, PT 0, sequence 1, timestamp 160, SSRC 0x01020304, then 160 bytes of µ-law.
-        var packet: [UInt8] = [0x80, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0xA0, 0x01, 0x02, 0x03, 0x04] + [UInt8](repeating: 0xD5, count: 160)
-        let original = packet
-        packet += [UInt8](repeating: 0, count: 16)  // room for the authentication tag
-        var length: Int32 = 172
-        #expect(packet.withUnsafeMutableBytes { srtp_protect(sender, $0.baseAddress, &length) } == srtp_err_status_ok)
-        #expect(length == 182, "10-byte HMAC-SHA1-80 tag")
-        #expect(Array(packet[12..<172]) != Array(original[12...]), "payload is encrypted")
-        #expect(packet.withUnsafeMutableBytes { srtp_unprotect(receiver, $0.baseAddress, &length) } == srtp_err_status_ok)
-        #expect(Array(packet[0..<Int(length)]) == original)
-        // A replay of the same packet is refused.
-        var replay = packet
-        var protectedAgain = Int32(172)
-        replay.replaceSubrange(0..<172, with: original)
-        #expect(replay.withUnsafeMutableBytes { srtp_protect(sender, $0.baseAddress, &protectedAgain) } == srtp_err_status_replay_fail)
     }
 
     @Test func speexCancellerRemovesAPlainEcho() {

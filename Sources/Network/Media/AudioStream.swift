@@ -32,6 +32,9 @@ final class AudioStream: @unchecked Sendable {
     let receiver: AudioReceiver
     let rtcp: RTCPReporter
     var current: NegotiatedStream?
+    /// The negotiated direction, kept as flags for the tick.
+    private var sending = false
+    private var receiving = false
     var srtp: SRTPContext?
     var destination: MediaAddress?
     var rtcpDestination: MediaAddress?
@@ -140,7 +143,7 @@ final class AudioStream: @unchecked Sendable {
             drain(ports.rtp, buffer: datagram, now: now, isRTCPPort: false)
             drain(ports.rtcp, buffer: datagram, now: now, isRTCPPort: true)
             let samples = UnsafeBufferPointer(rebasing: captured[0..<count])
-            if current?.canSend == true, let destination {
+            if sending, let destination {
                 sender.push(samples, now: now) { packet in
                     if !ports.rtp.send(packet, to: destination) { sendErrors += 1 }
                 }
@@ -149,7 +152,7 @@ final class AudioStream: @unchecked Sendable {
             }
             let out = UnsafeMutableBufferPointer(rebasing: played[0..<count])
             receiver.play(into: out, now: now)
-            if current?.canReceive != true { out.update(repeating: 0) }
+            if !receiving { out.update(repeating: 0) }
             do {
                 try playback.write(UnsafeBufferPointer(out))
             } catch {
@@ -210,6 +213,8 @@ final class AudioStream: @unchecked Sendable {
         if let event = stream.telephoneEventPayloadType { receive[event] = .telephoneEvent }
         receiver.configure(receiveCodecs: receive, srtp: srtp)
         current = stream
+        sending = stream.canSend
+        receiving = stream.canReceive
         labels.codec = stream.codec.description
         labels.payloadType = Int(stream.payloadType)
         labels.srtpSuite = srtp == nil ? nil : stream.crypto?.suite.rawValue
