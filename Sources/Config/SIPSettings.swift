@@ -63,6 +63,13 @@ public struct SIPSettings: Sendable, Hashable {
     /// `incoming_calls_early_media` (bool, 0): answer incoming calls with 183 and early media
     /// while ringing (linphone key).
     public var incomingEarlyMedia: Bool
+    /// `use_rfc2833` (bool, 1): send DTMF as RTP telephone-events (RFC 4733) when the peer agreed
+    /// to them (linphone key).
+    public var dtmfAsRTPEvents: Bool
+    /// `use_info` (bool, 0): send DTMF as SIP INFO (linphone key). With both keys on, each digit
+    /// goes both ways, as linphone does; when RTP events are off or not negotiated, INFO is used
+    /// anyway so a digit is never dropped.
+    public var dtmfAsInfo: Bool
 
     public enum MediaEncryption: String, Sendable, Hashable, CaseIterable {
         case none
@@ -103,6 +110,8 @@ public struct SIPSettings: Sendable, Hashable {
         sessionExpires = r.int("session_expires_value", default: 1800, in: 90...86400, unit: "s", reload: .nextCall)
         sessionExpiresMinimum = r.int("session_expires_min_value", default: 90, in: 90...86400, unit: "s", reload: .nextCall)
         incomingEarlyMedia = r.bool("incoming_calls_early_media", default: false, reload: .nextCall)
+        dtmfAsRTPEvents = r.bool("use_rfc2833", default: true, reload: .restart)
+        dtmfAsInfo = r.bool("use_info", default: false, reload: .restart)
         if sessionExpiresMinimum > sessionExpires {
             r.error("session_expires_min_value", "is \(sessionExpiresMinimum) s, more than session_expires_value (\(sessionExpires) s)")
         }

@@ -75,7 +75,7 @@ enum UserAgentSetup {
             identity: identity,
             sessionTimer: SessionTimerSettings(enabled: sip.sessionTimers, sessionExpires: sip.sessionExpires, minSE: sip.sessionExpiresMinimum),
             ringTimeout: .seconds(settings.buttons.map(\.ringTime).max() ?? 60),
-            media: media)
+            media: media, dtmfAsRTPEvents: sip.dtmfAsRTPEvents, dtmfAsInfo: sip.dtmfAsInfo)
     }
 
     private static func address(_ text: String, _ key: String) throws(Problem) -> NameAddress {

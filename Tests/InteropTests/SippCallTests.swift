@@ -37,7 +37,9 @@ struct SippCallTests {
         let sipp = try Sipp(scenario: Sipp.scenario(scenario), localPort: sippPort, timeout: 40)
         try sipp.start()
         defer { sipp.stop() }
-        let door = try DoorStationUnderTest.forCalls(port: try freeLoopbackPort())
+        // The INFO scenario checks the door's digit as INFO: RTP events (the default) off.
+        let door = try DoorStationUnderTest.forCalls(port: try freeLoopbackPort(),
+                                                     extra: scenario == "uas_call_info_dtmf.xml" ? "use_info=1\nuse_rfc2833=0" : "")
         defer { door.stop() }
         #expect(door.waitForLog("control socket ready", timeout: 15), "\(door.log)")
         let callID = try door.call("sip:apartment@127.0.0.1:\(sippPort)")

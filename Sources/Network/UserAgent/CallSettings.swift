@@ -12,9 +12,15 @@ public struct CallSettings: Sendable {
     public var acceptIncoming: Bool
     /// The media we offer and accept.
     public var media: CallMediaSettings
+    /// How `sendDTMF` sends digits (`[sip] use_rfc2833`, `use_info`).
+    public var dtmfAsRTPEvents: Bool
+    public var dtmfAsInfo: Bool
 
     public init(identity: NameAddress? = nil, sessionTimer: SessionTimerSettings = SessionTimerSettings(),
-                ringTimeout: Duration = .seconds(60), acceptIncoming: Bool = true, media: CallMediaSettings = CallMediaSettings()) {
+                ringTimeout: Duration = .seconds(60), acceptIncoming: Bool = true, media: CallMediaSettings = CallMediaSettings(),
+                dtmfAsRTPEvents: Bool = true, dtmfAsInfo: Bool = false) {
+        self.dtmfAsRTPEvents = dtmfAsRTPEvents
+        self.dtmfAsInfo = dtmfAsInfo
         self.identity = identity
         self.sessionTimer = sessionTimer
         self.ringTimeout = ringTimeout

@@ -41,17 +41,20 @@ extension SIPUserAgent {
     public func rejectCall(_ callID: String, statusCode: Int = 486) throws(CallCommandError) { try command(callID, .reject(statusCode: statusCode)) }
     public func hangUp(_ callID: String) throws(CallCommandError) { try command(callID, .hangUp) }
 
-    /// Sends `digits` in order: as RFC 4733 events when the peer negotiated telephone-event
-    /// and media runs, else as SIP INFO (`application/dtmf-relay`).
+    /// Sends `digits` in order: as RFC 4733 events when `use_rfc2833` is on and the peer
+    /// negotiated telephone-event, as SIP INFO (`application/dtmf-relay`) when `use_info` is on
+    /// or the events could not be sent.
     public func sendDTMF(_ callID: String, digits: String, durationMilliseconds: Int = 100) throws(CallCommandError) {
         guard calls[callID] != nil else { throw CallCommandError("no call \(callID)") }
         if let bad = digits.first(where: { !"0123456789*#ABCDabcd".contains($0) }) {
             throw CallCommandError("\"\(bad)\" is not a DTMF digit (0-9, *, #, A-D)")
         }
-        if media?.sendDTMF(callID: callID, digits: digits.uppercased()) == true {
+        let calls = configuration.calls
+        let asEvents = calls.dtmfAsRTPEvents && media?.sendDTMF(callID: callID, digits: digits.uppercased()) == true
+        if asEvents {
             logger.info("call.dtmf_sent", metadata: ["sip.call_id": "\(callID)", "digits": "\(digits.count)", "via": "RFC4733"])
-            return
         }
+        guard calls.dtmfAsInfo || !asEvents else { return }
         for digit in digits { try command(callID, .sendDTMF(digit, durationMilliseconds: durationMilliseconds)) }
     }
 
