@@ -30,7 +30,8 @@ public final class MediaEngine: Sendable {
     /// Adopts new settings (a reload) for the calls that start from now on.
     public func update(_ settings: MediaEngineSettings) { current.withLock { $0 = settings } }
 
-    /// Binds the call's audio port pair (on the family of `localAddress`) and returns the RTP port.
+    /// Binds the call's audio port pair (on the family of `localAddress`: IPv6 when it has a
+    /// colon, brackets or not) and returns the RTP port.
     public func reserve(callID: String, localAddress: String) throws(MediaSocketError) -> UInt16 {
         if let existing = calls.withLock({ $0[callID]?.ports.port }) { return existing }
         var random = SystemRandomNumberGenerator()

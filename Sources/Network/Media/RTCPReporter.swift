@@ -15,7 +15,6 @@ final class RTCPReporter {
     private(set) var roundTripSeconds: Double?
     private(set) var remoteFractionLost: UInt8?
     private(set) var remoteJitter: UInt32?
-    private(set) var peerSaidGoodbye = false
     /// Packets sent when the last report went out: an SR only when media was sent since.
     private var packetsAtLastReport: UInt32 = 0
 
@@ -77,11 +76,10 @@ final class RTCPReporter {
                 learn(from: reports, arrival: arrival)
             case .receiverReport(_, let reports):
                 learn(from: reports, arrival: arrival)
-            case .goodbye:
-                peerSaidGoodbye = true
             case .pictureLossIndication, .fullIntraRequest:
                 feedback.keyFrameRequested = true
-            case .sourceDescription, .genericNACK, .other:
+            case .goodbye, .sourceDescription, .genericNACK, .other:
+                // BYE: the call's end comes by SIP; NACK: audio does not retransmit.
                 break
             }
         }

@@ -8,9 +8,8 @@ extension SIPUserAgent {
     /// Binds the call's RTP/RTCP ports; nil without a media plane.
     func reserveMedia(_ callID: String, localAddress: String) throws(CallCommandError) -> UInt16? {
         guard let media else { return nil }
-        let address = localAddress.hasPrefix("[") ? String(localAddress.dropFirst().dropLast()) : localAddress
         do {
-            return try media.reserve(callID: callID, localAddress: address)
+            return try media.reserve(callID: callID, localAddress: localAddress)
         } catch {
             throw CallCommandError("no media port: \(error)")
         }
