@@ -68,7 +68,7 @@ enum UserAgentSetup {
         let identity = try sip.contact.map { text throws(Problem) in try address(text, "[sip] contact") }
         let srtp: SRTPPolicy = sip.mediaEncryption == .none ? .off : sip.mediaEncryptionMandatory ? .mandatory : .optional
         let media = CallMediaSettings(
-            audioPorts: settings.rtp.audioPorts.ports,
+            audioPorts: settings.rtp.audioPorts.mediaPorts.range,
             videoPorts: nil, ptime: settings.rtp.uploadPtime > 0 ? settings.rtp.uploadPtime : 20, srtp: srtp,
             incomingEarlyMedia: sip.incomingEarlyMedia)
         return CallSettings(
@@ -123,16 +123,5 @@ extension UserAgentSetup {
             resolver = try DNSResolver(group: group)
         }
         return SIPServerLocator(resolver: resolver, transports: transports)
-    }
-}
-
-extension PortRange {
-    /// The ports a call may take: one port, a range, or (for `-1`) the IANA dynamic range.
-    var ports: ClosedRange<Int> {
-        switch self {
-        case .any: 49152...65534
-        case .single(let port): port...port
-        case .range(let range): range
-        }
     }
 }
