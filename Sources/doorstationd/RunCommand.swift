@@ -5,6 +5,7 @@ import Logging
 import NIOPosix
 import Network
 import ServiceLifecycle
+import UnixSignals
 
 /// `doorstationd run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -19,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level?
 
     func run() async throws {
+        // A reload asked for while the daemon is still starting is ignored (it reads the files
+        // now anyway) rather than ending it with SIGHUP's default action.
+        signal(SIGHUP, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let level = SharedLogLevel(logLevel ?? .info)
         let journal = DaemonLogHandler.stderrIsJournal(environment: environment)
@@ -69,6 +73,7 @@ struct RunCommand: AsyncParsableCommand {
         let reloader = Reloader(files: files, station: station, media: sip.media, logLevel: level, commandLineLevel: logLevel, logger: logger)
         let requests = ControlRequests(station: station, reloader: reloader, userAgent: sip.userAgent)
 
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let socketPath = settings.door.controlSocket
         let server: ControlServer
         do {
@@ -88,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         var services: [any Service] = [
             CallEventsService(station: station, userAgent: sip.userAgent),
             SIPService(userAgent: sip.userAgent, transport: sip.transport, logger: logger),
-            StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader),
+            StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader, hangups: hangups),
         ]
         if !settings.board.simulatedPresses.isEmpty {
             services.append(ScriptedPressService(presses: settings.board.simulatedPresses, station: station, logger: logger))

@@ -82,12 +82,15 @@ struct NotifyService: Service {
     }
 }
 
-/// Reloads the configuration on SIGHUP.
+/// Reloads the configuration on SIGHUP. The signal is trapped before the control socket opens
+/// (`hangups`), so a reload asked for as soon as the daemon looks ready is queued, not lost,
+/// and cannot kill it.
 struct ReloadService: Service {
     let reloader: Reloader
+    let hangups: UnixSignalsSequence
 
     func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+        for await _ in hangups.cancelOnGracefulShutdown() {
             _ = await reloader.reload()
         }
     }
