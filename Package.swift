@@ -17,7 +17,7 @@ let package = Package(
     products: [
         .executable(name: "doorstationd", targets: ["doorstationd"]),
         // The pure and device targets, for the benchmarks package (Benchmarks/).
-        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP", "Network"]),
+        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP", "SpeexDSP", "Network"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -49,6 +49,9 @@ let package = Package(
         systemLibrary("CSRTP", pkgConfig: "libsrtp2", apt: "libsrtp2-dev"),
         systemLibrary("CSpeexDSP", pkgConfig: "speexdsp", apt: "libspeexdsp-dev"),
 
+        // speexdsp's echo canceller, preprocessor and resampler.
+        .target(name: "SpeexDSP", dependencies: ["AudioDSP", "CSpeexDSP"]),
+
         // SRTP (RFC 3711) over libsrtp2.
         .target(name: "SRTP", dependencies: ["CSRTP"]),
 
@@ -64,7 +67,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                "SIP", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP",
+                "SIP", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "SpeexDSP",
             ]
         ),
 
@@ -72,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "doorstationd",
             dependencies: [
-                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "Video", "SIPMessage", "SIP", "SDP", "RTP",
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "SpeexDSP", "Video", "SIPMessage", "SIP", "SDP", "RTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +93,8 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP"]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP"]),
+        // The echo pipeline with the real speexdsp canceller, on simulated door-panel echo paths.
+        .testTarget(name: "EchoTests", dependencies: ["AudioDSP", "SpeexDSP", "Devices", "TestSupport"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
         .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),

@@ -15,6 +15,17 @@ public struct SoundSettings: Sendable, Hashable {
     public var echoFrameSize: Int
     /// `ec_delay` (int ms, 0, -1…1000): delay of the reference; ≤ 0 means none (-1 is what linphone's calibrator writes on failure).
     public var echoDelay: Int
+    /// `echo_suppression` (bool, 1; doorstation's own): per-band residual echo suppression after
+    /// the linear canceller, steered by a double-talk detector. Off gives the bare speex canceller.
+    public var echoSuppression: Bool
+    /// `es_max_attenuation_db` (0…80 dB, 40): the deepest a band is attenuated when it holds echo only.
+    public var echoSuppressionMaxAttenuationDB: Double
+    /// `es_overdrive_db` (-10…30 dB, 12): margin on the predicted residual echo; higher removes more
+    /// echo and more of the visitor's voice while both talk.
+    public var echoSuppressionOverdriveDB: Double
+    /// `es_dt_coherence` (0…0.99, 0.5): microphone/echo-estimate coherence above which a band counts
+    /// as echo only (where the suppressor learns); lower suppresses more.
+    public var echoSuppressionDoubleTalkCoherence: Double
     /// `echolimiter` (bool, 0): attenuate the microphone while the far end talks.
     public var echoLimiter: Bool
     /// `el_type` (`mic` | `full`, `mic`): `full` also gates the speaker during far-end silence.
@@ -69,6 +80,10 @@ public struct SoundSettings: Sendable, Hashable {
         echoTailLength = r.int("ec_tail_len", default: 0, in: 0...1000, unit: "ms", reload: .nextCall)
         echoFrameSize = r.int("ec_framesize", default: 0, in: 0...1024, unit: "samples", reload: .nextCall)
         echoDelay = r.int("ec_delay", default: 0, in: -1...1000, unit: "ms", reload: .nextCall)
+        echoSuppression = r.bool("echo_suppression", default: true, reload: .live)
+        echoSuppressionMaxAttenuationDB = r.number("es_max_attenuation_db", default: 40, in: 0...80, unit: "dB", reload: .live)
+        echoSuppressionOverdriveDB = r.number("es_overdrive_db", default: 12, in: -10...30, unit: "dB", reload: .live)
+        echoSuppressionDoubleTalkCoherence = r.number("es_dt_coherence", default: 0.5, in: 0...0.99, reload: .live)
         echoLimiter = r.bool("echolimiter", default: false, reload: .live)
         echoLimiterType = r.choice("el_type", default: EchoLimiterType.mic, reload: .live)
         echoLimiterThreshold = r.number("el_thres", default: 0.1, in: 0...1, reload: .live)

@@ -13,8 +13,22 @@ public enum WAVFile {
         return try decode(bytes, path: path, expectedRate: expectedRate)
     }
 
+    /// Reads a 16-bit PCM WAV at whatever rate it has (for tools that resample).
+    public static func readWithRate(path: String) throws(DeviceError) -> (samples: [Int16], sampleRate: Int) {
+        try decodeWithRate(try readAll(path), path: path)
+    }
+
     /// Parses WAV bytes; `path` is only used in messages.
     public static func decode(_ bytes: [UInt8], path: String, expectedRate: Int) throws(DeviceError) -> [Int16] {
+        let (samples, rate) = try decodeWithRate(bytes, path: path)
+        guard rate == expectedRate else {
+            throw DeviceError(device: path, operation: "reading WAV",
+                              reason: "sample rate is \(rate) Hz, expected \(expectedRate) Hz; convert with: sox IN.wav -r \(expectedRate) OUT.wav")
+        }
+        return samples
+    }
+
+    static func decodeWithRate(_ bytes: [UInt8], path: String) throws(DeviceError) -> (samples: [Int16], sampleRate: Int) {
         func fail(_ reason: String) -> DeviceError { DeviceError(device: path, operation: "reading WAV", reason: reason) }
         func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
         func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
@@ -48,9 +62,7 @@ public enum WAVFile {
         guard let data else { throw fail("no data chunk") }
         guard bits == 16 else { throw fail("\(bits)-bit samples; doorstation reads 16-bit PCM") }
         guard channels <= 2 else { throw fail("\(channels) channels; doorstation reads mono or stereo") }
-        guard rate == expectedRate else {
-            throw fail("sample rate is \(rate) Hz, expected \(expectedRate) Hz; convert with: sox IN.wav -r \(expectedRate) OUT.wav")
-        }
+        guard rate > 0 else { throw fail("sample rate is 0") }
         let frameBytes = 2 * channels
         let count = data.count / frameBytes
         var samples = [Int16](repeating: 0, count: count)
@@ -64,7 +76,7 @@ public enum WAVFile {
                 samples[index] = Int16((Int(left) + Int(right)) / 2)
             }
         }
-        return samples
+        return (samples, rate)
     }
 
     /// The 44-byte header of a mono 16-bit PCM WAV holding `sampleCount` samples.

@@ -44,7 +44,8 @@ extension UserAgentSetup {
                                 minimumDelayMilliseconds: rtp.jitterBufferMinimum, maximumDelayMilliseconds: rtp.jitterBufferMaximum),
             noRTPTimeout: rtp.noRTPTimeout > 0 ? .seconds(rtp.noRTPTimeout) : nil,
             audioDSCP: rtp.audioDSCP, videoDSCP: rtp.videoDSCP,
-            cname: String(settings.door.name.map { $0 == " " ? "-" : $0 }) + "@doorstation")
+            cname: String(settings.door.name.map { $0 == " " ? "-" : $0 }) + "@doorstation",
+            audioProcessing: audioProcessing(settings.sound))
     }
 }
 

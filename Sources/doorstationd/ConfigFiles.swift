@@ -9,6 +9,8 @@ struct ConfigFiles {
     var board: String?
     /// Folders searched for `NAME.conf`, first match wins.
     var boardDirectories: [String]
+    /// `ctl set` values, read after the files.
+    var overrides: ConfigOverrides?
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -36,12 +38,13 @@ struct ConfigFiles {
     /// configuration problems are in the result's diagnostics.
     func load() throws(Failure) -> ConfigLoadResult {
         let user = try read(userFile)
+        let extra = overrides?.source.map { [$0] } ?? []
         let profile = board ?? Self.profileName(in: user)
         guard let profile else {
-            return ConfigLoader.load([user])
+            return ConfigLoader.load([user] + extra)
         }
         let boardPath = try boardPath(for: profile)
-        return ConfigLoader.load([try read(boardPath), user])
+        return ConfigLoader.load([try read(boardPath), user] + extra)
     }
 
     /// The `[board] profile` a user file names, read leniently: problems with it are reported by the full load.

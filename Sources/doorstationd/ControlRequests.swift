@@ -8,7 +8,7 @@ struct ControlRequests: Sendable {
     let reloader: Reloader
     let userAgent: SIPUserAgent
 
-    static let help = "commands: status | press N [HOLD_MS] | open N | call SIP-URI [ACCOUNT] | hangup [CALL-ID] | answer CALL-ID | reject CALL-ID [CODE] | dtmf CALL-ID DIGITS | hold CALL-ID | resume CALL-ID | reload | ping"
+    static let help = "commands: status | press N [HOLD_MS] | open N | call SIP-URI [ACCOUNT] | hangup [CALL-ID] | answer CALL-ID | reject CALL-ID [CODE] | dtmf CALL-ID DIGITS | hold CALL-ID | resume CALL-ID | reload | set SECTION.KEY VALUE | ping"
 
     func answer(_ line: String) async -> String {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -41,6 +41,14 @@ struct ControlRequests: Sendable {
                 return try await callCommand(words)
             case ("reload", 1):
                 let outcome = await reloader.reload()
+                return Self.encode([
+                    "ok": outcome.errors.isEmpty, "errors": outcome.errors, "applied": outcome.applied, "need_restart": outcome.needRestart,
+                ])
+            case ("set", _) where words.count >= 3:
+                guard let (section, key) = ConfigOverrides.parse(words[1]) else {
+                    throw ControlError("set needs SECTION.KEY VALUE, e.g. set sound.el_thres 0.05; got \"\(words[1])\"")
+                }
+                let outcome = await reloader.set(section: section, key: key, value: words[2...].joined(separator: " "))
                 return Self.encode([
                     "ok": outcome.errors.isEmpty, "errors": outcome.errors, "applied": outcome.applied, "need_restart": outcome.needRestart,
                 ])

@@ -7,7 +7,7 @@ import Network
 struct CtlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
-        abstract: "Control the running daemon: status, press N [HOLD_MS], open N, call URI, hangup [CALL-ID], answer, reject, dtmf, hold, resume, reload, ping.",
+        abstract: "Control the running daemon: status, press N [HOLD_MS], open N, call URI, hangup [CALL-ID], answer, reject, dtmf, hold, resume, reload, set SECTION.KEY VALUE, ping.",
         discussion: "Prints the daemon's JSON answer; exit status 1 when the daemon refuses the request or cannot be reached.")
 
     @Option(name: .long, help: "The control socket (default: [door] control_socket of --config, else /run/doorstation/ctl.sock).")

@@ -18,6 +18,27 @@ struct Reloader: Sendable {
         var needRestart: [String]
     }
 
+    /// `ctl set SECTION.KEY VALUE`: checks the value like the file's, then reloads with it.
+    /// A value the configuration refuses (or an unknown key) changes nothing.
+    func set(section: String, key: String, value: String) async -> Outcome {
+        guard let overrides = files.overrides else { return Outcome(errors: ["ctl set is not available"], applied: [], needRestart: []) }
+        overrides.set(section: section, key: key, value: value)
+        let check: ConfigLoadResult
+        do {
+            check = try files.load()
+        } catch {
+            overrides.remove(section: section, key: key)
+            return Outcome(errors: [error.description], applied: [], needRestart: [])
+        }
+        let problems = (check.errors + check.warnings).filter { $0.file == ConfigOverrides.origin }
+        guard problems.isEmpty, check.settings != nil else {
+            overrides.remove(section: section, key: key)
+            let errors = problems.isEmpty ? check.errors.map(\.description) : problems.map { $0.description.replacing("warning: ", with: "") }
+            return Outcome(errors: errors, applied: [], needRestart: [])
+        }
+        return await reload()
+    }
+
     func reload() async -> Outcome {
         logger.info("reloading configuration", metadata: ["file": "\(files.userFile)"])
         let result: ConfigLoadResult

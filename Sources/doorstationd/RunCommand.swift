@@ -29,7 +29,8 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, sharedLevel: level, toJournal: journal) }
         let logger = Logger(label: "doorstationd")
 
-        let files = ConfigFiles(userFile: config, board: options.board, boardDirectory: options.boardDir)
+        var files = ConfigFiles(userFile: config, board: options.board, boardDirectory: options.boardDir)
+        files.overrides = ConfigOverrides()
         let settings: Settings
         do {
             let result = try files.load()

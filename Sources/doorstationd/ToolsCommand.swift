@@ -6,7 +6,7 @@ struct ToolsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tools",
         abstract: "Helpers for installing and debugging a door station.",
-        subcommands: [ListDevicesCommand.self, ParseSIPCommand.self])
+        subcommands: [ListDevicesCommand.self, ParseSIPCommand.self, EchoToolCommand.self])
 }
 
 /// `doorstationd tools list-devices`: the names to put into the configuration.

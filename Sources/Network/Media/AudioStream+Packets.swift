@@ -132,6 +132,7 @@ extension AudioStream {
         stats.rtcpSent = rtcpSent
         stats.rtcpReceived = rtcpReceived
         stats.sendErrors = sendErrors
+        if let chain, chain.isCancellingEcho { stats.echo = chain.quality }
         setPublished(stats)
     }
 

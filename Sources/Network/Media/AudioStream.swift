@@ -1,7 +1,9 @@
+import AudioDSP
 import Devices
 import RTP
 import SDP
 import SRTP
+import SpeexDSP
 import Synchronization
 
 /// One call's audio: a media thread paced by the microphone that sends, receives, plays and
@@ -24,6 +26,7 @@ final class AudioStream: @unchecked Sendable {
     struct Inbox {
         var stream: NegotiatedStream?
         var digits: [Character] = []
+        var processing: AudioProcessingParameters?
         var stop = false
     }
 
@@ -49,6 +52,9 @@ final class AudioStream: @unchecked Sendable {
     var realtimeOffset: Int64 = 0
     /// Codec, suite and addresses for the statistics, kept as they change.
     var labels = MediaStatistics()
+    /// Echo canceller and gain stages; created on the media thread once the devices are open.
+    var chain: AudioProcessingChain?
+    private var echoAudibleReported = false
 
     init(callID: String, ports: RTPPortPair, settings: MediaEngineSettings, devices: any AudioDeviceProvider,
          events: AsyncStream<MediaEvent>.Continuation) {
@@ -75,6 +81,12 @@ final class AudioStream: @unchecked Sendable {
     func update(_ stream: NegotiatedStream) {
         inbox.withLock { $0.stream = stream }
         telephoneEventNegotiated.store(stream.telephoneEventPayloadType != nil, ordering: .releasing)
+        inboxWaiting.store(true, ordering: .releasing)
+    }
+
+    /// Live audio tuning (a reload or `ctl set`), applied at the next tick without a click.
+    func updateProcessing(_ parameters: AudioProcessingParameters) {
+        inbox.withLock { $0.processing = parameters }
         inboxWaiting.store(true, ordering: .releasing)
     }
 
@@ -114,6 +126,10 @@ final class AudioStream: @unchecked Sendable {
             events.yield(.deviceFailed(callID: callID, reason: "\(error)"))
             (capture, playback) = Self.silentDevices()
         }
+        let rate = capture.format.sampleRate
+        chain = AudioProcessingChain(sampleRate: rate, parameters: settings.audioProcessing) { sizing in
+            SpeexEchoCanceller(sizing, sampleRate: rate)
+        }
         let period = max(capture.periodSize, 1)
         let captured = UnsafeMutableBufferPointer<Int16>.allocate(capacity: period)
         let played = UnsafeMutableBufferPointer<Int16>.allocate(capacity: period)
@@ -142,6 +158,7 @@ final class AudioStream: @unchecked Sendable {
             realtimeOffset = Int64(bitPattern: Self.wallclock()) - Int64(bitPattern: now)
             drain(ports.rtp, buffer: datagram, now: now, isRTCPPort: false)
             drain(ports.rtcp, buffer: datagram, now: now, isRTCPPort: true)
+            chain?.processCapture(UnsafeMutableBufferPointer(rebasing: captured[0..<count]))
             let samples = UnsafeBufferPointer(rebasing: captured[0..<count])
             if sending, let destination {
                 sender.push(samples, now: now) { packet in
@@ -153,6 +170,8 @@ final class AudioStream: @unchecked Sendable {
             let out = UnsafeMutableBufferPointer(rebasing: played[0..<count])
             receiver.play(into: out, now: now)
             if !receiving { out.update(repeating: 0) }
+            chain?.processPlayback(out, queuedSamples: playback.queuedSamples)
+            if let chain { reportEcho(chain) }
             do {
                 try playback.write(UnsafeBufferPointer(out))
             } catch {
@@ -176,14 +195,30 @@ final class AudioStream: @unchecked Sendable {
     /// Applies what the signalling plane sent; false when the stream must stop.
     private func applyInbox() -> Bool {
         inboxWaiting.store(false, ordering: .releasing)
-        let (stream, digits, stop) = inbox.withLock { inbox in
-            defer { inbox.stream = nil; inbox.digits.removeAll(keepingCapacity: true) }
-            return (inbox.stream, inbox.digits, inbox.stop)
+        let (stream, digits, processing, stop) = inbox.withLock { inbox in
+            defer { inbox.stream = nil; inbox.digits.removeAll(keepingCapacity: true); inbox.processing = nil }
+            return (inbox.stream, inbox.digits, inbox.processing, inbox.stop)
         }
         if stop { return false }
+        if let processing { chain?.update(processing) }
         if let stream { apply(stream) }
         for digit in digits { _ = sender.sendDTMF(digit) }
         return true
+    }
+
+    /// Tells the signalling plane, once per occurrence, when the canceller restarted or echo got audible.
+    private func reportEcho(_ chain: AudioProcessingChain) {
+        if chain.resetPending {
+            chain.resetPending = false
+            events.yield(.echoCancellerReset(callID: callID))
+        }
+        let quality = chain.quality
+        if quality.echoLikelyAudible != echoAudibleReported {
+            echoAudibleReported = quality.echoLikelyAudible
+            if quality.echoLikelyAudible {
+                events.yield(.echoAudible(callID: callID, erleDB: quality.currentERLEDB ?? 0, residualDBFS: quality.residualEchoDBFS ?? 0))
+            }
+        }
     }
 
     private func apply(_ stream: NegotiatedStream) {

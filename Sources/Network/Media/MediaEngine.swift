@@ -27,8 +27,14 @@ public final class MediaEngine: Sendable {
     /// The settings new calls get.
     public var settings: MediaEngineSettings { current.withLock { $0 } }
 
-    /// Adopts new settings (a reload) for the calls that start from now on.
-    public func update(_ settings: MediaEngineSettings) { current.withLock { $0 = settings } }
+    /// Adopts new settings (a reload): ports and sizes for the calls that start from now on, the
+    /// audio tuning (`[sound]` gains, limiter, gate, suppressor) also for the running calls.
+    public func update(_ settings: MediaEngineSettings) {
+        current.withLock { $0 = settings }
+        for stream in calls.withLock({ $0.values.compactMap(\.audio) }) {
+            stream.updateProcessing(settings.audioProcessing)
+        }
+    }
 
     /// Binds the call's audio port pair (on the family of `localAddress`: IPv6 when it has a
     /// colon, brackets or not) and returns the RTP port.

@@ -1,3 +1,4 @@
+import AudioDSP
 import Devices
 import RTP
 
@@ -14,10 +15,13 @@ public struct MediaEngineSettings: Sendable {
     public var rtcpInterval: Duration
     /// RTCP SDES CNAME (RFC 7022: random and persistent for the session).
     public var cname: String
+    /// The echo canceller, suppressor, echo limiter, noise gate and gains (`[sound]`).
+    public var audioProcessing: AudioProcessingParameters
 
     public init(audioPorts: MediaPortRange = MediaPortRange(7078...7178, sequential: true), videoPorts: MediaPortRange = MediaPortRange(9078...9178, sequential: true),
                 jitterBuffer: AudioJitterBuffer.Configuration = AudioJitterBuffer.Configuration(), noRTPTimeout: Duration? = .seconds(30),
-                audioDSCP: Int = 0x2E, videoDSCP: Int = 0x22, rtcpInterval: Duration = .seconds(5), cname: String = "doorstation") {
+                audioDSCP: Int = 0x2E, videoDSCP: Int = 0x22, rtcpInterval: Duration = .seconds(5), cname: String = "doorstation",
+                audioProcessing: AudioProcessingParameters = AudioProcessingParameters()) {
         self.audioPorts = audioPorts
         self.videoPorts = videoPorts
         self.jitterBuffer = jitterBuffer
@@ -26,6 +30,7 @@ public struct MediaEngineSettings: Sendable {
         self.videoDSCP = videoDSCP
         self.rtcpInterval = rtcpInterval
         self.cname = cname
+        self.audioProcessing = audioProcessing
     }
 }
 

@@ -1,3 +1,5 @@
+import AudioDSP
+
 /// What one stream of a call did: read by `ctl status` while the call runs and logged when it
 /// ends. Counts are since the stream started; rates are over the last RTCP interval.
 public struct MediaStatistics: Sendable, Equatable, Codable {
@@ -44,6 +46,8 @@ public struct MediaStatistics: Sendable, Equatable, Codable {
     public var dtmfSent: Int = 0
     public var dtmfReceived: Int = 0
     public var sendErrors: Int = 0
+    /// How well the echo is removed (nil with `echocancellation=0` or before far-end speech).
+    public var echo: EchoQualityMeter.Summary?
 
     public init() {}
 
@@ -56,6 +60,11 @@ public struct MediaStatistics: Sendable, Equatable, Codable {
         if concealedMilliseconds > 0 { parts.append("concealed \(concealedMilliseconds) ms") }
         if srtpAuthenticationFailures + srtpReplays > 0 {
             parts.append("srtp rejected \(srtpAuthenticationFailures) auth, \(srtpReplays) replay")
+        }
+        if let echo, let erle = echo.erleDB {
+            parts.append("ERLE \(Self.format(erle)) dB over \(Self.format(echo.singleTalkSeconds)) s")
+            if let attenuation = echo.doubleTalkAttenuationDB { parts.append("double-talk attenuation \(Self.format(attenuation)) dB") }
+            if echo.resets > 0 { parts.append("echo canceller reset \(echo.resets)×") }
         }
         if malformedPackets + foreignSSRCPackets > 0 { parts.append("dropped \(malformedPackets) malformed, \(foreignSSRCPackets) foreign SSRC") }
         return parts.joined(separator: ", ")
@@ -79,4 +88,8 @@ public enum MediaEvent: Sendable, Equatable {
     case keyFrameRequested(callID: String)
     /// The audio device failed; the call goes on with silence.
     case deviceFailed(callID: String, reason: String)
+    /// The echo canceller diverged (clipped or broken input) and started over.
+    case echoCancellerReset(callID: String)
+    /// The far end probably hears its own echo: ERLE is low while echo is still loud.
+    case echoAudible(callID: String, erleDB: Double, residualDBFS: Double)
 }

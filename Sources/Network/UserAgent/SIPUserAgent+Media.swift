@@ -61,6 +61,13 @@ extension SIPUserAgent {
             report(callID, .session(.keyFrameRequested))
         case .deviceFailed(let callID, let reason):
             logger.error("call.audio_device_failed", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)"])
+        case .echoCancellerReset(let callID):
+            logger.warning("call.echo_canceller_reset", metadata: ["sip.call_id": "\(callID)", "reason": "diverged (clipped or broken microphone input?)"])
+        case .echoAudible(let callID, let erle, let residual):
+            logger.warning("call.echo_audible", metadata: [
+                "sip.call_id": "\(callID)", "erle_db": "\(MediaStatistics.format(erle))", "residual_dbfs": "\(MediaStatistics.format(residual))",
+                "hint": "raise es_overdrive_db or lower playback_gain_db; record with tools aec",
+            ])
         }
     }
 }
