@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "SRTP", dependencies: ["CSRTP"]),
 
         // Linux backends of the device roles.
-        .target(name: "LinuxDevices", dependencies: ["Devices", "CALSA", "CV4L2", "CGPIOD"]),
+        .target(name: "LinuxDevices", dependencies: ["Devices", "AudioDSP", "CALSA", "CSpeexDSP", "CV4L2", "CGPIOD"]),
 
         // SwiftNIO drivers: control socket, sd_notify, DNS, SIP transports.
         .target(
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
         .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),
-        .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSpeexDSP"]),
+        .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "AudioDSP", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSpeexDSP"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport"]),
         // Black-box SIP tests against third-party peers (Kamailio, sipp, baresip); they run only in a loopback-only network namespace.

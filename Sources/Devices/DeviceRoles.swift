@@ -31,8 +31,18 @@ public protocol AudioCapture: AnyObject {
 /// The speaker. `write` blocks while the device's buffer is full, which paces the receive path.
 public protocol AudioPlayback: AnyObject {
     var format: AudioFormat { get }
+    /// Samples written but not yet heard, at `format`'s rate. The echo canceller delays its
+    /// far-end reference by this much, so that it compares the microphone with what the speaker
+    /// is playing now rather than with what was last written.
+    var queuedSamples: Int { get }
     func write(_ samples: UnsafeBufferPointer<Int16>) throws(DeviceError)
     func close()
+}
+
+extension AudioPlayback {
+    /// A backend that cannot tell its queue reports none: the echo canceller then relies on
+    /// `[sound] ec_delay` alone.
+    public var queuedSamples: Int { 0 }
 }
 
 /// The camera. `capture` blocks until the next frame and fills a frame allocated once by the backend.

@@ -40,6 +40,13 @@ public final class SimulatedAudioPlayback: AudioPlayback {
         try recorder?.append(samples)
     }
 
+    /// What the ring buffer still holds: the time until `queuedUntil`, in samples.
+    public var queuedSamples: Int {
+        let now = clock.now()
+        guard queuedUntil > now else { return 0 }
+        return Int((queuedUntil - now) * UInt64(format.sampleRate) / 1_000_000_000)
+    }
+
     public func close() {
         try? recorder?.finish()
     }

@@ -72,13 +72,13 @@ struct Reloader: Sendable {
     }
 }
 
-/// What a reload changes in the media plane: `[rtp]` and the simulated audio, from the next call.
+/// What a reload changes in the media plane: `[rtp]` and the audio devices, from the next call.
 struct MediaReload: Sendable {
     let engine: MediaEngine
     let audio: BoardAudio
 
     func apply(_ settings: Settings) {
         engine.update(UserAgentSetup.media(settings))
-        audio.update(settings.board)
+        audio.update(settings)
     }
 }

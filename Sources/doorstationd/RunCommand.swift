@@ -128,7 +128,16 @@ extension RunCommand {
         try await transport.start()
         logger.info("sip listening", metadata: ["endpoints": "\(transport.listeningEndpoints.map(\.description).joined(separator: ", "))"])
         let locator = try UserAgentSetup.locator(settings.sip, group: group, transports: configuration.transports)
-        let audio = BoardAudio(settings.board)
+        let audio = BoardAudio(settings)
+        if settings.board.backend == .linux {
+            let probe = audio.probe()
+            for error in probe.errors {
+                logger.warning("audio.device_unavailable", metadata: ["device": "\(error.device)", "reason": "\(error.reason)"])
+            }
+            if probe.errors.isEmpty {
+                logger.info("audio.devices", metadata: .init(uniqueKeysWithValues: probe.devices.map { ($0.direction.rawValue, "\($0)") }))
+            }
+        }
         let media = MediaEngine(settings: UserAgentSetup.media(settings), devices: audio)
         let userAgent = SIPUserAgent(eventLoop: group.next(), transport: transport, locator: locator, configuration: configuration,
                                      media: media, logger: sipLogger)
