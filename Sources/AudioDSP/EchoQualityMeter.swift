@@ -14,7 +14,8 @@ public struct EchoQualityMeter: Sendable {
     }
 
     public struct Summary: Sendable, Hashable, Codable {
-        /// ERLE over all far-end single talk so far (nil before the first window closed).
+        /// ERLE over the far-end single talk after the first `convergenceSeconds` of it (the
+        /// canceller learning the room), nil before then.
         public var erleDB: Double?
         /// ERLE of the last window.
         public var currentERLEDB: Double?
@@ -56,6 +57,9 @@ public struct EchoQualityMeter: Sendable {
     /// The most recent closed window, for `tools aec`'s time line.
     public private(set) var lastWindow: Window?
 
+    /// Far-end single talk the canceller is given to converge before ERLE is summed.
+    public static let convergenceSeconds = 2
+
     /// Echo is called audible when a window's residual is above this level while ERLE is below `audibleERLEDB`.
     public static let audibleResidualDBFS = -50.0
     public static let audibleERLEDB = 20.0
@@ -90,10 +94,12 @@ public struct EchoQualityMeter: Sendable {
         let erle = Self.decibels(windowMicrophone, windowSent)
         let residual = Self.dbfs(power: windowSent / Double(windowSamples))
         lastWindow = Window(time: Double(samplesSeen) / Double(sampleRate), erleDB: erle, residualDBFS: residual)
-        totalMicrophone += windowMicrophone
-        totalSent += windowSent
+        if totalSingleTalkSamples >= Self.convergenceSeconds * sampleRate {
+            totalMicrophone += windowMicrophone
+            totalSent += windowSent
+            summary.erleDB = Self.decibels(totalMicrophone, totalSent)
+        }
         totalSingleTalkSamples += windowSamples
-        summary.erleDB = Self.decibels(totalMicrophone, totalSent)
         summary.currentERLEDB = erle
         summary.residualEchoDBFS = residual
         summary.singleTalkSeconds = Double(totalSingleTalkSamples) / Double(sampleRate)

@@ -53,8 +53,8 @@ public final class ResidualEchoSuppressor {
     private var overlap: [Float]
     /// The mean gain of the last frame (1 = nothing suppressed), for statistics.
     public private(set) var lastMeanGain: Float = 1
-    /// The share of the last frame's microphone power in bands that hold echo only (coherent with
-    /// the echo estimate): near 1 during far-end single talk, low when the visitor speaks.
+    /// The share of the last frame's residual (the canceller's output) in bands that hold echo only
+    /// (coherent with the echo estimate): near 1 during far-end single talk, low when the visitor speaks.
     public private(set) var echoDominance: Float = 0
 
     /// speexdsp's DC notch on the microphone (mdf.c), replayed here so that `mic − error` is the
@@ -151,8 +151,10 @@ public final class ResidualEchoSuppressor {
             crossImaginary[k] = (1 - coherenceSmoothing) * crossImaginary[k] + coherenceSmoothing * (di * echoReal[k] - dr * echoImaginary[k])
             let coherence = (crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]) / (slowMicPower[k] * slowEchoPower[k] + 1)
             let ratio = errorPower[k] / (echoPower[k] + 1)
-            totalPower += slowMicPower[k]
-            if coherence > coherenceThreshold { coherentPower += slowMicPower[k] }
+            // Weighted by what the linear canceller left: the visitor's voice passes it untouched
+            // and so dominates the error while both talk, even when the echo is louder at the mic.
+            totalPower += errorPower[k]
+            if coherence > coherenceThreshold { coherentPower += errorPower[k] }
             if echoPower[k] > 1e3 * Float(size) && coherence > coherenceThreshold {
                 leakage[k] += (ratio < leakage[k] ? 0.3 : 0.05) * (ratio - leakage[k])
             }
