@@ -9,11 +9,11 @@ import TestSupport
 /// an SDP file, and `nortp_timeout` ending a call whose peer sends nothing (sipp).
 @Suite(.enabled(if: LoopbackNamespace.isIsolated, "needs a loopback-only network namespace (make test runs one)"), .serialized)
 struct MediaInteropTests {
-    /// A door that hears a 1 kHz tone and records what it plays. The residual echo suppressor is
-    /// off: these tests check transport with steady tones at both ends, which its double-talk
-    /// detector (coherence) cannot tell from echo; EchoTests check it on speech.
+    /// A door that hears a 1 kHz tone and records what it plays. Echo processing is off: these
+    /// tests check transport with steady tones at both ends, which an adaptive canceller partly
+    /// learns; EchoTests and `tools aec` check the chain on speech.
     static func door(extra: String = "", sink: String, allowed: [String] = []) throws -> DoorStationUnderTest {
-        try DoorStationUnderTest.forCalls(port: try freeLoopbackPort(), allowed: allowed, extra: extra + "\n[sound]\necho_suppression=0",
+        try DoorStationUnderTest.forCalls(port: try freeLoopbackPort(), allowed: allowed, extra: extra + "\n[sound]\nechocancellation=0",
                                           board: "sim_audio_source=tone:1000\nsim_audio_sink=\(sink)")
     }
 

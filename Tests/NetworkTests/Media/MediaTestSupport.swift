@@ -46,12 +46,13 @@ extension MediaDirection {
     }
 }
 
-/// Media settings for tests: ports from a range no peer uses, short RTCP interval. The canceller
-/// runs, but not the residual echo suppressor: the calls carry steady tones at both ends, which
-/// its coherence-based double-talk detector cannot tell from echo (EchoTests check it on speech).
+/// Media settings for tests: ports from a range no peer uses, short RTCP interval, and no echo
+/// processing: these calls carry steady tones at both ends, and an adaptive canceller partly
+/// learns a steady near-end tone from the far end's concealment splatter (EchoTests and
+/// `tools aec` check the chain on speech).
 func testMediaSettings(noRTPTimeout: Duration? = .seconds(30)) -> MediaEngineSettings {
     MediaEngineSettings(audioPorts: MediaPortRange(30000...39998), noRTPTimeout: noRTPTimeout, rtcpInterval: .milliseconds(400), cname: "test@doorstation",
-                        audioProcessing: AudioProcessingParameters(suppression: .init(enabled: false)))
+                        audioProcessing: AudioProcessingParameters(echoCancellation: false))
 }
 
 func temporaryPath(_ name: String) -> String {
