@@ -10,16 +10,16 @@ final class ConfigOverrides: Sendable {
 
     private let entries = Mutex<[(section: String, key: String, value: String)]>([])
 
-    /// One override per section and key; a second `set` replaces the first.
-    func set(section: String, key: String, value: String) {
+    /// One override per section and key; a second `set` replaces the first. Returns the value it
+    /// replaced, so a refused value can be taken back with `restore`.
+    @discardableResult
+    func set(section: String, key: String, value: String?) -> String? {
         entries.withLock { entries in
+            let previous = entries.first { $0.section == section && $0.key == key }?.value
             entries.removeAll { $0.section == section && $0.key == key }
-            entries.append((section, key, value))
+            if let value { entries.append((section, key, value)) }
+            return previous
         }
-    }
-
-    func remove(section: String, key: String) {
-        entries.withLock { $0.removeAll { $0.section == section && $0.key == key } }
     }
 
     /// The overrides as one more configuration file, or nil when there are none.

@@ -22,17 +22,18 @@ struct Reloader: Sendable {
     /// A value the configuration refuses (or an unknown key) changes nothing.
     func set(section: String, key: String, value: String) async -> Outcome {
         guard let overrides = files.overrides else { return Outcome(errors: ["ctl set is not available"], applied: [], needRestart: []) }
-        overrides.set(section: section, key: key, value: value)
+        let previous = overrides.set(section: section, key: key, value: value)
         let check: ConfigLoadResult
         do {
             check = try files.load()
         } catch {
-            overrides.remove(section: section, key: key)
+            overrides.set(section: section, key: key, value: previous)
             return Outcome(errors: [error.description], applied: [], needRestart: [])
         }
         let problems = (check.errors + check.warnings).filter { $0.file == ConfigOverrides.origin }
         guard problems.isEmpty, check.settings != nil else {
-            overrides.remove(section: section, key: key)
+            // A refused value leaves the one set before it (or the file's) in force.
+            overrides.set(section: section, key: key, value: previous)
             let errors = problems.isEmpty ? check.errors.map(\.description) : problems.map { $0.description.replacing("warning: ", with: "") }
             return Outcome(errors: errors, applied: [], needRestart: [])
         }
