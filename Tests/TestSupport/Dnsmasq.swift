@@ -57,7 +57,7 @@ public final class Dnsmasq: @unchecked Sendable {
     /// Starts dnsmasq and waits (at most `timeout` seconds) until it serves. A port taken between
     /// choosing and binding it is retried with another, up to three times. This blocks the calling
     /// thread for a few milliseconds; from async code prefer `start(records:…)`.
-    public init(records: [Record], localDomains: [String] = ["test"], address: String = "127.0.0.1", timeout: Double = 5) throws {
+    public init(records: [Record], localDomains: [String] = ["test"], address: String = "127.0.0.1", timeout: Double = 15) throws {
         guard Self.isLoopback(address) else { throw Failure(description: "dnsmasq may only listen on 127.0.0.0/8, not \(address)") }
         for record in records {
             if case .host(let name, let target, _) = record, !Self.isLoopback(target) {
@@ -99,7 +99,7 @@ public final class Dnsmasq: @unchecked Sendable {
 
     /// `init` on a dispatch queue, so the bounded wait for dnsmasq does not hold a thread of
     /// Swift's cooperative pool (two on a two-core machine) that other tests need.
-    public static func start(records: [Record], localDomains: [String] = ["test"], address: String = "127.0.0.1", timeout: Double = 5) async throws -> Dnsmasq {
+    public static func start(records: [Record], localDomains: [String] = ["test"], address: String = "127.0.0.1", timeout: Double = 15) async throws -> Dnsmasq {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try Dnsmasq(records: records, localDomains: localDomains, address: address, timeout: timeout) })
