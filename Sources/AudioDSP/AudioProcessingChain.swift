@@ -13,7 +13,6 @@ public final class AudioProcessingChain {
     private let suppressor: ResidualEchoSuppressor?
     private var send: SendVolume
     private var receive: ReceiveVolume
-    private var parameters: AudioProcessingParameters
     private var microphone: SampleFIFO
     private var reference: SampleFIFO
     private var processed: SampleFIFO
@@ -33,7 +32,6 @@ public final class AudioProcessingChain {
     ///   - makeCanceller: builds the linear canceller for the sizing (speexdsp's in the daemon).
     public init(sampleRate: Int, parameters: AudioProcessingParameters, makeCanceller: (EchoCancellerSizing) -> any LinearEchoCanceller) {
         self.sampleRate = sampleRate
-        self.parameters = parameters
         let sizing = parameters.sizing(sampleRate: sampleRate)
         self.sizing = sizing
         if parameters.echoCancellation {
@@ -55,7 +53,7 @@ public final class AudioProcessingChain {
         frameOutput = .allocate(capacity: sizing.frameSize)
         scratch = .allocate(capacity: sampleRate / 10)
         meter = EchoQualityMeter(sampleRate: sampleRate, frameSize: sizing.frameSize)
-        alignment = PlaybackAlignment(sampleRate: sampleRate)
+        alignment = PlaybackAlignment()
         // The canceller's own `ec_delay`, and one frame so a tick never waits for output.
         reference.appendSilence(sizing.delaySamples)
         processed.appendSilence(sizing.frameSize)
@@ -72,8 +70,6 @@ public final class AudioProcessingChain {
     /// Live tuning (SIGHUP, `ctl set`): the suppressor and the gain stages retarget smoothly;
     /// the canceller's sizes stay until the next call.
     public func update(_ parameters: AudioProcessingParameters) {
-        self.parameters.suppression = parameters.suppression
-        self.parameters.volume = parameters.volume
         suppressor?.update(parameters.suppression)
         send.update(parameters.volume)
         receive.update(parameters.volume)
@@ -172,12 +168,9 @@ public final class AudioProcessingChain {
 /// Delays the canceller's reference by the speaker's steady backlog, learned from the smallest
 /// backlog seen over the call's first half second (minus two ticks for the capture side).
 struct PlaybackAlignment {
-    let sampleRate: Int
     private(set) var delay = 0
     private var ticks = 0
     private var smallest = Int.max
-
-    init(sampleRate: Int) { self.sampleRate = sampleRate }
 
     /// Returns the silence to add to the reference now (once, when learned).
     mutating func observe(queuedSamples: Int, tick: Int) -> Int {

@@ -38,10 +38,12 @@ public final class ResidualEchoSuppressor {
     private var window: [Float]
     private var errorHistory: [Float]
     private var echoHistory: [Float]
+    /// The transform of error + i·echo estimate: two real signals in one complex FFT.
     private var real: [Float]
     private var imaginary: [Float]
-    private var echoReal: [Float]
-    private var echoImaginary: [Float]
+    /// The error's spectrum, separated out, then weighted and transformed back.
+    private var spectrumReal: [Float]
+    private var spectrumImaginary: [Float]
     private var errorPower: [Float]
     private var echoPower: [Float]
     private var leakage: [Float]
@@ -49,10 +51,7 @@ public final class ResidualEchoSuppressor {
     private var crossImaginary: [Float]
     private var slowEchoPower: [Float]
     private var slowMicPower: [Float]
-    private var gains: [Float]
     private var overlap: [Float]
-    /// The mean gain of the last frame (1 = nothing suppressed), for statistics.
-    public private(set) var lastMeanGain: Float = 1
     /// The share of the last frame's residual (the canceller's output) in bands that hold echo only
     /// (coherent with the echo estimate): near 1 during far-end single talk, low when the visitor speaks.
     public private(set) var echoDominance: Float = 0
@@ -73,8 +72,8 @@ public final class ResidualEchoSuppressor {
         echoHistory = Array(repeating: 0, count: size)
         real = Array(repeating: 0, count: size)
         imaginary = Array(repeating: 0, count: size)
-        echoReal = Array(repeating: 0, count: size)
-        echoImaginary = Array(repeating: 0, count: size)
+        spectrumReal = Array(repeating: 0, count: size)
+        spectrumImaginary = Array(repeating: 0, count: size)
         errorPower = Array(repeating: 0, count: frameSize + 1)
         echoPower = Array(repeating: 0, count: frameSize + 1)
         leakage = Array(repeating: 0.1, count: frameSize + 1)
@@ -82,7 +81,6 @@ public final class ResidualEchoSuppressor {
         crossImaginary = Array(repeating: 0, count: frameSize + 1)
         slowEchoPower = Array(repeating: 0, count: frameSize + 1)
         slowMicPower = Array(repeating: 0, count: frameSize + 1)
-        gains = Array(repeating: 1, count: frameSize + 1)
         overlap = Array(repeating: 0, count: frameSize)
         self.parameters = parameters
         update(parameters)
@@ -99,7 +97,7 @@ public final class ResidualEchoSuppressor {
     public func reset() {
         for k in 0..<bins {
             errorPower[k] = 0; echoPower[k] = 0; leakage[k] = 0.1;
-            crossReal[k] = 0; crossImaginary[k] = 0; slowEchoPower[k] = 0; slowMicPower[k] = 0; gains[k] = 1
+            crossReal[k] = 0; crossImaginary[k] = 0; slowEchoPower[k] = 0; slowMicPower[k] = 0
         }
         for i in 0..<overlap.count { overlap[i] = 0 }
         for i in 0..<errorHistory.count { errorHistory[i] = 0; echoHistory[i] = 0 }
@@ -124,31 +122,30 @@ public final class ResidualEchoSuppressor {
         }
         for i in 0..<size {
             real[i] = errorHistory[i] * window[i]
-            imaginary[i] = 0
-            echoReal[i] = echoHistory[i] * window[i]
-            echoImaginary[i] = 0
+            imaginary[i] = echoHistory[i] * window[i]
         }
         real.withUnsafeMutableBufferPointer { re in
             imaginary.withUnsafeMutableBufferPointer { im in fft.transform(real: re.baseAddress!, imaginary: im.baseAddress!) }
-        }
-        echoReal.withUnsafeMutableBufferPointer { re in
-            echoImaginary.withUnsafeMutableBufferPointer { im in fft.transform(real: re.baseAddress!, imaginary: im.baseAddress!) }
         }
         var gainSum: Float = 0
         var coherentPower: Float = 0
         var totalPower: Float = 0
         for k in 0..<bins {
-            let ee = real[k] * real[k] + imaginary[k] * imaginary[k]
-            let yy = echoReal[k] * echoReal[k] + echoImaginary[k] * echoImaginary[k]
+            // Separate the two real signals: E[k] = (Z[k] + conj Z[N−k])/2, Y[k] = (Z[k] − conj Z[N−k])/2i.
+            let mirror = (size - k) % size
+            let errorRe = 0.5 * (real[k] + real[mirror]), errorIm = 0.5 * (imaginary[k] - imaginary[mirror])
+            let echoRe = 0.5 * (imaginary[k] + imaginary[mirror]), echoIm = 0.5 * (real[mirror] - real[k])
+            let ee = errorRe * errorRe + errorIm * errorIm
+            let yy = echoRe * echoRe + echoIm * echoIm
             errorPower[k] = 0.6 * errorPower[k] + 0.4 * ee
             echoPower[k] = 0.6 * echoPower[k] + 0.4 * yy
             // Coherence of microphone and echo estimate: near 1 where the band holds echo only
             // (even after the echo path changed), low where near-end speech is mixed in.
-            let dr = real[k] + echoReal[k], di = imaginary[k] + echoImaginary[k]
+            let dr = errorRe + echoRe, di = errorIm + echoIm
             slowMicPower[k] = (1 - coherenceSmoothing) * slowMicPower[k] + coherenceSmoothing * (dr * dr + di * di)
             slowEchoPower[k] = (1 - coherenceSmoothing) * slowEchoPower[k] + coherenceSmoothing * yy
-            crossReal[k] = (1 - coherenceSmoothing) * crossReal[k] + coherenceSmoothing * (dr * echoReal[k] + di * echoImaginary[k])
-            crossImaginary[k] = (1 - coherenceSmoothing) * crossImaginary[k] + coherenceSmoothing * (di * echoReal[k] - dr * echoImaginary[k])
+            crossReal[k] = (1 - coherenceSmoothing) * crossReal[k] + coherenceSmoothing * (dr * echoRe + di * echoIm)
+            crossImaginary[k] = (1 - coherenceSmoothing) * crossImaginary[k] + coherenceSmoothing * (di * echoRe - dr * echoIm)
             let coherence = (crossReal[k] * crossReal[k] + crossImaginary[k] * crossImaginary[k]) / (slowMicPower[k] * slowEchoPower[k] + 1)
             let ratio = errorPower[k] / (echoPower[k] + 1)
             // Weighted by what the linear canceller left: the visitor's voice passes it untouched
@@ -161,10 +158,10 @@ public final class ResidualEchoSuppressor {
             let residual = overdrive * leakage[k] * echoPower[k]
             var gain = parameters.enabled ? (errorPower[k] - residual) / (errorPower[k] + 1) : 1
             gain = min(1, max(floorGain, gain))
-            gains[k] = gain
             gainSum += gain
+            spectrumReal[k] = gain * errorRe
+            spectrumImaginary[k] = gain * errorIm
         }
-        lastMeanGain = gainSum / Float(bins)
         echoDominance = totalPower > 0 ? coherentPower / totalPower : 0
         if !(gainSum.isFinite && totalPower.isFinite) {
             // Cannot happen with 16-bit input, but a poisoned state must never reach the speaker.
@@ -172,22 +169,18 @@ public final class ResidualEchoSuppressor {
             for i in 0..<n { output[i] = 0 }
             return
         }
-        for k in 0..<bins {
-            real[k] *= gains[k]
-            imaginary[k] *= gains[k]
-            if k > 0 && k < n {
-                real[size - k] = real[k]
-                imaginary[size - k] = -imaginary[k]
-            }
+        for k in 1..<n {
+            spectrumReal[size - k] = spectrumReal[k]
+            spectrumImaginary[size - k] = -spectrumImaginary[k]
         }
-        real.withUnsafeMutableBufferPointer { re in
-            imaginary.withUnsafeMutableBufferPointer { im in fft.transform(real: re.baseAddress!, imaginary: im.baseAddress!, inverse: true) }
+        spectrumReal.withUnsafeMutableBufferPointer { re in
+            spectrumImaginary.withUnsafeMutableBufferPointer { im in fft.transform(real: re.baseAddress!, imaginary: im.baseAddress!, inverse: true) }
         }
         let scale = 1 / Float(size)
         for i in 0..<n {
-            let sample = overlap[i] + real[i] * scale * window[i]
+            let sample = overlap[i] + spectrumReal[i] * scale * window[i]
             output[i] = Int16(max(-32767, min(32767, sample.rounded())))
-            overlap[i] = real[i + n] * scale * window[i + n]
+            overlap[i] = spectrumReal[i + n] * scale * window[i + n]
         }
     }
 }

@@ -1,9 +1,8 @@
 import CSpeexDSP
 
 /// speexdsp's preprocessor as linphone's `MSSpeexEC` runs it after the canceller: noise
-/// suppression and residual-echo suppression with the library defaults. doorstation does not
-/// use it by default (it cuts the visitor's voice during double talk); `[sound] ec_preprocessor=1`
-/// selects it for linphone-identical behaviour, and `tools aec` measures it as the reference.
+/// suppression and residual-echo suppression with the library defaults. doorstation's chain uses
+/// its own residual echo suppressor instead; the echo tests run this one as linphone's baseline.
 public final class SpeexPreprocessor {
     public let frameSize: Int
     private let state: OpaquePointer
