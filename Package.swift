@@ -17,7 +17,7 @@ let package = Package(
     products: [
         .executable(name: "doorstationd", targets: ["doorstationd"]),
         // The pure and device targets, for the benchmarks package (Benchmarks/).
-        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP", "SpeexDSP", "Network"]),
+        .library(name: "DoorstationKit", targets: ["Config", "AudioDSP", "Video", "Devices", "DoorStation", "SIPMessage", "SIP", "SDP", "RTP", "SRTP", "SpeexDSP", "H264Encoder", "Network"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -50,15 +50,19 @@ let package = Package(
         systemLibrary("CX264", pkgConfig: "x264", apt: "libx264-dev"),
         systemLibrary("CSRTP", pkgConfig: "libsrtp2", apt: "libsrtp2-dev"),
         systemLibrary("CSpeexDSP", pkgConfig: "speexdsp", apt: "libspeexdsp-dev"),
+        systemLibrary("CTurboJPEG", pkgConfig: "libturbojpeg", apt: "libturbojpeg0-dev"),
 
         // speexdsp's echo canceller, preprocessor and resampler.
         .target(name: "SpeexDSP", dependencies: ["AudioDSP", "CSpeexDSP"]),
+
+        // H.264 encoding of camera frames over libx264.
+        .target(name: "H264Encoder", dependencies: ["Video", "CX264"]),
 
         // SRTP (RFC 3711) over libsrtp2.
         .target(name: "SRTP", dependencies: ["CSRTP"]),
 
         // Linux backends of the device roles.
-        .target(name: "LinuxDevices", dependencies: ["Devices", "AudioDSP", "CALSA", "CSpeexDSP", "CV4L2", "CGPIOD"]),
+        .target(name: "LinuxDevices", dependencies: ["Devices", "AudioDSP", "CALSA", "CSpeexDSP", "CV4L2", "CGPIOD", "CTurboJPEG", "Video"]),
 
         // SwiftNIO drivers: control socket, sd_notify, DNS, SIP transports.
         .target(
@@ -69,7 +73,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                "SIP", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "SpeexDSP",
+                "SIP", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "SpeexDSP", "Video", "H264Encoder",
             ]
         ),
 
@@ -77,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "doorstationd",
             dependencies: [
-                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "SpeexDSP", "Video", "SIPMessage", "SIP", "SDP", "RTP",
+                "Config", "Devices", "LinuxDevices", "DoorStation", "Network", "AudioDSP", "SpeexDSP", "Video", "H264Encoder", "SIPMessage", "SIP", "SDP", "RTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +102,7 @@ let package = Package(
         // The echo pipeline with the real speexdsp canceller, on simulated door-panel echo paths.
         .testTarget(name: "EchoTests", dependencies: ["AudioDSP", "SpeexDSP", "Devices", "TestSupport"]),
         .testTarget(name: "VideoTests", dependencies: ["Video"]),
+        .testTarget(name: "H264EncoderTests", dependencies: ["H264Encoder", "Video", "TestSupport"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "AudioDSP", "Video", "TestSupport"]),
         .testTarget(name: "DoorStationTests", dependencies: ["DoorStation", "Config"]),
         .testTarget(name: "LinuxDevicesTests", dependencies: ["LinuxDevices", "Devices", "AudioDSP", "Video", "CALSA", "CV4L2", "CGPIOD", "CX264", "CSpeexDSP"]),
