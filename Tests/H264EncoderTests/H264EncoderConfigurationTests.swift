@@ -12,7 +12,7 @@ import Testing
         (H264EncoderConfiguration(width: 640, height: 480, framerate: 0), "frame rate 0.0"),
         (H264EncoderConfiguration(width: 640, height: 480, bitrateKbps: 5), "bit rate 5 kbit/s"),
         (H264EncoderConfiguration(width: 640, height: 480, preset: "quick"), "x264 preset \"quick\": expected one of ultrafast"),
-        (H264EncoderConfiguration(width: 640, height: 480, levelIDC: 7), "level_idc 7"),
+        (H264EncoderConfiguration(width: 640, height: 480, levelIDC: 7), "H.264 level_idc 7"),
         (H264EncoderConfiguration(width: 640, height: 480, keyFrameInterval: 0), "key frame interval 0"),
         (H264EncoderConfiguration(width: 640, height: 480, maxNALUnitSize: 100), "largest NAL unit 100 bytes"),
     ])
