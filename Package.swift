@@ -109,6 +109,6 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SIPMessage", "SDP", "RTP", "SRTP", "Devices", "AudioDSP", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["TestSupport", "AudioDSP", "Devices"]),
         // Black-box SIP tests against third-party peers (Kamailio, sipp, baresip); they run only in a loopback-only network namespace.
-        .testTarget(name: "InteropTests", dependencies: ["TestSupport", "AudioDSP"], resources: [.copy("Peers")]),
+        .testTarget(name: "InteropTests", dependencies: ["TestSupport", "AudioDSP", "Video"], resources: [.copy("Peers")]),
     ]
 )

@@ -5,7 +5,7 @@
 /// other way round, overriding the user; doorstation's board profile is a base, not a lock.)
 public enum ConfigLoader {
     /// The sections doorstation reads; indexed ones are written with `_N`.
-    static let sectionNames = ["sip", "proxy_N", "auth_info_N", "sound", "rtp", "video", "board", "button_N", "relay_N", "led_N", "door"]
+    static let sectionNames = ["sip", "proxy_N", "auth_info_N", "sound", "rtp", "video", "net", "board", "button_N", "relay_N", "led_N", "door"]
 
     public static func load(_ sources: [ConfigSource]) -> ConfigLoadResult {
         let context = ConfigReadContext()
@@ -68,6 +68,7 @@ public enum ConfigLoader {
         let sound = fixed("sound") { SoundSettings(&$0) }
         let rtp = fixed("rtp") { RTPSettings(&$0) }
         let video = fixed("video") { VideoSettings(&$0) }
+        let net = fixed("net") { NetSettings(&$0) }
         let board = fixed("board") { BoardSettings(&$0) }
         let buttons = indexed("button", contiguous: false) { ButtonSettings(index: $0, &$1) }
         let relays = indexed("relay", contiguous: false) { RelaySettings(index: $0, &$1) }
@@ -82,7 +83,7 @@ public enum ConfigLoader {
         }
 
         var settings = Settings(
-            sip: sip, accounts: accounts, authInfos: authInfos, sound: sound, rtp: rtp, video: video, board: board,
+            sip: sip, accounts: accounts, authInfos: authInfos, sound: sound, rtp: rtp, video: video, net: net, board: board,
             buttons: buttons, relays: relays, leds: leds, door: door, effective: context.effective, files: files)
         SettingsValidation.check(&settings, sections: sections, context: context)
         let errors = context.diagnostics.errors

@@ -19,6 +19,7 @@ extension Settings {
 
         next.video = fresh.video
         next.video.device = video.device
+        next.net = fresh.net
 
         next.board.simulatedAudioSource = fresh.board.simulatedAudioSource
         next.board.simulatedAudioSink = fresh.board.simulatedAudioSink

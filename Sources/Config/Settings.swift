@@ -6,6 +6,7 @@ public struct Settings: Sendable, Hashable {
     public var sound: SoundSettings
     public var rtp: RTPSettings
     public var video: VideoSettings
+    public var net: NetSettings
     public var board: BoardSettings
     public var buttons: [ButtonSettings]
     public var relays: [RelaySettings]

@@ -57,6 +57,9 @@ public struct NegotiatedStream: Sendable, Hashable {
     public var h264: NegotiatedH264?
     /// The RTCP feedback both sides agreed on (video).
     public var feedback: FeedbackSupport
+    /// The most the peer takes on this stream, kbit/s: its media-level `b=TIAS`/`b=AS`, else
+    /// its session-level one; nil when it set no limit.
+    public var remoteBandwidthKbps: Int?
 
     public init(
         mediaIndex: Int, localPort: UInt16, remoteAddress: String, remotePort: UInt16,

@@ -79,6 +79,19 @@ public struct Bandwidth: Sendable, Hashable {
 
     public static func applicationSpecific(_ kilobitsPerSecond: UInt64) -> Bandwidth { Bandwidth(type: "AS", value: kilobitsPerSecond) }
     public static func transportIndependent(_ bitsPerSecond: UInt64) -> Bandwidth { Bandwidth(type: "TIAS", value: bitsPerSecond) }
+
+    /// The most the receiver of these lines takes, in kbit/s: `b=TIAS` (RFC 3890, which excludes
+    /// packet overhead and so is the better figure for an encoder) before `b=AS`; nil when there
+    /// is neither or they say 0 (no figure).
+    static func limitKbps(_ lines: [Bandwidth]) -> Int? {
+        if let tias = lines.first(where: { $0.type.uppercased() == "TIAS" }), tias.value > 0 {
+            return Int(clamping: max(1, tias.value / 1000))
+        }
+        if let applicationSpecific = lines.first(where: { $0.type.uppercased() == "AS" }), applicationSpecific.value > 0 {
+            return Int(clamping: applicationSpecific.value)
+        }
+        return nil
+    }
 }
 
 /// `t=<start-time> <stop-time>` with its `r=` repeat lines (RFC 8866 §5.9–5.10). Calls use `t=0 0`.

@@ -104,7 +104,7 @@ extension SDPSessionState {
         attributes.append(direction.attribute)
         let port = offered.media == "video" ? capabilities.videoPort ?? 0 : capabilities.audioPort
         let line = MediaDescription(media: offered.media, port: port, proto: offered.proto, formats: answered.formats, attributes: attributes)
-        let negotiated = NegotiatedStream(
+        var negotiated = NegotiatedStream(
             mediaIndex: index, localPort: port,
             remoteAddress: remote.address, remotePort: remote.port,
             remoteRTCPAddress: remote.rtcpAddress, remoteRTCPPort: remote.rtcpPort, rtcpMux: rtcpMux,
@@ -113,6 +113,7 @@ extension SDPSessionState {
             telephoneEventPayloadType: answered.telephoneEventPayloadType, sendPtime: sendPtime(for: offered),
             crypto: crypto, h264: answered.h264, feedback: answered.feedback
         )
+        negotiated.remoteBandwidthKbps = Bandwidth.limitKbps(offered.bandwidths) ?? Bandwidth.limitKbps(offer.bandwidths)
         return .success((line, negotiated))
     }
 }

@@ -49,6 +49,7 @@ extension SDPSessionState {
             payloadType: 0, codec: .pcmu, receiveCodecs: receiveCodecs(of: offered),
             sendPtime: sendPtime(for: answered), crypto: crypto
         )
+        stream.remoteBandwidthKbps = Bandwidth.limitKbps(answered.bandwidths) ?? Bandwidth.limitKbps(answer.bandwidths)
         if answered.media == "video" {
             guard let (payloadType, offeredPayloadType) = codecs.first(where: { $0.map.matches(.h264) }).map({ ($0.payloadType, $0.offered) }) else {
                 throw SDPNegotiationError("\(kind) has none of the offered codecs (answered: \(encodingNames(answered)))")

@@ -94,8 +94,9 @@ final class BoardAudio: AudioDeviceProvider {
 }
 
 extension UserAgentSetup {
-    /// `[rtp]` as the media plane needs it.
-    static func media(_ settings: Settings) -> MediaEngineSettings {
+    /// `[rtp]`, `[sound]`, `[video]` and `[net]` as the media plane needs them; `camera` says
+    /// whether the board has one to send from.
+    static func media(_ settings: Settings, camera: Bool) -> MediaEngineSettings {
         let rtp = settings.rtp
         return MediaEngineSettings(
             audioPorts: rtp.audioPorts.mediaPorts,
@@ -105,7 +106,8 @@ extension UserAgentSetup {
             noRTPTimeout: rtp.noRTPTimeout > 0 ? .seconds(rtp.noRTPTimeout) : nil,
             audioDSCP: rtp.audioDSCP, videoDSCP: rtp.videoDSCP,
             cname: String(settings.door.name.map { $0 == " " ? "-" : $0 }) + "@doorstation",
-            audioProcessing: audioProcessing(settings.sound))
+            audioProcessing: audioProcessing(settings.sound),
+            video: camera ? videoSend(settings) : nil, receiveVideo: settings.video.display)
     }
 }
 

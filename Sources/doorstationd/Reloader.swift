@@ -77,9 +77,13 @@ struct Reloader: Sendable {
 struct MediaReload: Sendable {
     let engine: MediaEngine
     let audio: BoardAudio
+    let video: BoardVideo
+    /// Whether a camera was found at start-up (a reload does not probe again).
+    let camera: Bool
 
     func apply(_ settings: Settings) {
-        engine.update(UserAgentSetup.media(settings))
+        engine.update(UserAgentSetup.media(settings, camera: camera))
         audio.update(settings)
+        video.update(settings)
     }
 }

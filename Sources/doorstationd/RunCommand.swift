@@ -121,7 +121,9 @@ extension RunCommand {
     /// Binds the SIP listeners (so READY=1 means they are open) and builds the user agent.
     static func startSIP(_ settings: Settings, group: MultiThreadedEventLoopGroup, logger: Logger) async throws
         -> (userAgent: SIPUserAgent, transport: SIPTransportLayer, media: MediaReload) {
-        let configuration = try UserAgentSetup.configuration(settings)
+        let video = BoardVideo(settings)
+        let camera = probeCamera(video, settings: settings, logger: logger)
+        let configuration = try UserAgentSetup.configuration(settings, camera: camera)
         var sipLogger = logger
         sipLogger[metadataKey: "component"] = "sip"
         let transport = SIPTransportLayer(group: group, configuration: UserAgentSetup.transportConfiguration(settings.sip), logger: sipLogger)
@@ -138,10 +140,27 @@ extension RunCommand {
                 logger.info("audio.devices", metadata: .init(uniqueKeysWithValues: probe.devices.map { ($0.direction.rawValue, "\($0)") }))
             }
         }
-        let media = MediaEngine(settings: UserAgentSetup.media(settings), devices: audio)
+        let media = MediaEngine(settings: UserAgentSetup.media(settings, camera: camera), devices: audio, cameras: camera ? video : nil)
         let userAgent = SIPUserAgent(eventLoop: group.next(), transport: transport, locator: locator, configuration: configuration,
                                      media: media, logger: sipLogger)
-        return (userAgent, transport, MediaReload(engine: media, audio: audio))
+        return (userAgent, transport, MediaReload(engine: media, audio: audio, video: video, camera: camera))
+    }
+
+    /// Whether calls send video: `[video] capture=1` and a camera that opens. Without one the
+    /// station works audio-only and says so (a camera plugged in later needs a restart).
+    static func probeCamera(_ video: BoardVideo, settings: Settings, logger: Logger) -> Bool {
+        guard settings.video.capture else {
+            logger.info("video.off", metadata: ["reason": "[video] capture=0"])
+            return false
+        }
+        switch video.probe() {
+        case .success(let description):
+            logger.info("video.camera", metadata: ["camera": "\(description)"])
+            return true
+        case .failure(let error):
+            logger.warning("video.camera_unavailable", metadata: ["device": "\(error.device)", "reason": "\(error.reason)", "effect": "calls are audio-only"])
+            return false
+        }
     }
 }
 

@@ -13,7 +13,8 @@ enum UserAgentSetup {
         var description: String
     }
 
-    static func configuration(_ settings: Settings) throws(Problem) -> UserAgentConfiguration {
+    /// - Parameter camera: the board has a camera to send from (found at start-up).
+    static func configuration(_ settings: Settings, camera: Bool = true) throws(Problem) -> UserAgentConfiguration {
         let credentials = settings.authInfos.map { info in
             DigestCredentials(
                 username: info.username, userID: info.userID, password: info.password, ha1: info.ha1,
@@ -59,18 +60,20 @@ enum UserAgentSetup {
             instanceID: sip.instanceID,
             userAgent: "doorstationd/\(Doorstationd.version)",
             transports: transports,
-            calls: try calls(settings))
+            calls: try calls(settings, camera: camera))
     }
 
     /// `[sip]` call keys, `[rtp]` ports, the media encryption policy and the ring time.
-    static func calls(_ settings: Settings) throws(Problem) -> CallSettings {
+    static func calls(_ settings: Settings, camera: Bool = true) throws(Problem) -> CallSettings {
         let sip = settings.sip
         let identity = try sip.contact.map { text throws(Problem) in try address(text, "[sip] contact") }
         let srtp: SRTPPolicy = sip.mediaEncryption == .none ? .off : sip.mediaEncryptionMandatory ? .mandatory : .optional
         let media = CallMediaSettings(
             audioPorts: settings.rtp.audioPorts.mediaPorts.range,
             videoPorts: nil, ptime: settings.rtp.uploadPtime > 0 ? settings.rtp.uploadPtime : 20, srtp: srtp,
-            incomingEarlyMedia: sip.incomingEarlyMedia)
+            incomingEarlyMedia: sip.incomingEarlyMedia,
+            video: videoCapability(settings, sends: camera && settings.video.capture),
+            offerVideo: settings.video.automaticallyInitiate, acceptVideo: settings.video.automaticallyAccept)
         return CallSettings(
             identity: identity,
             sessionTimer: SessionTimerSettings(enabled: sip.sessionTimers, sessionExpires: sip.sessionExpires, minSE: sip.sessionExpiresMinimum),

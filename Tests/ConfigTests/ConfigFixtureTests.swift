@@ -37,6 +37,11 @@ import Testing
         #expect(settings.rtp.audioDSCP == 46)
         #expect(settings.video.size == VideoSize(width: 1280, height: 720, name: "720p"))
         #expect(settings.video.framerate == 12.5)
+        #expect(settings.video.effectiveBitrate == 1200)
+        #expect(settings.video.x264Preset == .veryfast && settings.video.profile == .main)
+        #expect(settings.video.keyframeInterval == 4 && !settings.video.earlyVideo && settings.video.display)
+        #expect(settings.net.mtu == 1200 && settings.net.uploadBandwidth == 2000)
+        #expect(settings.net.maxRTPPayload == 1108)
         #expect(settings.board.simulatedAudioSource == .tone(frequency: 440))
         #expect(settings.board.simulatedPresses == [.init(button: 1, at: 0.5), .init(button: 2, at: 3)])
         #expect(settings.buttons.map(\.index) == [1, 2])
@@ -65,6 +70,10 @@ import Testing
         #expect(settings.rtp.noRTPTimeout == 30)
         #expect(settings.rtp.audioPorts == .any)
         #expect(settings.video.size == .vga)
+        #expect(settings.video.effectiveBitrate == 768, "by size: VGA")
+        #expect(settings.video.x264Preset == .ultrafast && settings.video.profile == .baseline && settings.video.keyframeInterval == 10)
+        #expect(settings.video.earlyVideo && !settings.video.display)
+        #expect(settings.net.mtu == 1300 && settings.net.uploadBandwidth == 0)
         #expect(settings.accounts.isEmpty && settings.buttons.isEmpty)
     }
 }

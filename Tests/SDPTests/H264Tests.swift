@@ -128,3 +128,39 @@ struct H264Tests {
         #expect(parameters.spropParameterSets.count == 2)
     }
 }
+
+/// The peer's bandwidth limit on a video stream (RFC 3890 b=TIAS before RFC 8866 b=AS, media
+/// level before session level), which caps our encoder.
+struct VideoBandwidthTests {
+    static func offer(session: String, media: String) -> String {
+        """
+        v=0\r
+        o=apartment 1 1 IN IP4 127.0.0.1\r
+        s=-\r
+        c=IN IP4 127.0.0.1\r
+        \(session)t=0 0\r
+        m=audio 4000 RTP/AVP 0\r
+        m=video 4002 RTP/AVP 96\r
+        \(media)a=rtpmap:96 H264/90000\r
+        a=fmtp:96 packetization-mode=1;profile-level-id=42e01f\r
+
+        """
+    }
+
+    @Test(arguments: [
+        ("", "", nil),
+        ("", "b=AS:384\r\n", 384),
+        ("", "b=TIAS:256000\r\nb=AS:384\r\n", 256),
+        ("b=AS:2000\r\n", "", 2000),
+        ("b=AS:2000\r\n", "b=AS:500\r\n", 500),
+        ("", "b=AS:0\r\n", nil),
+        ("", "b=CT:100\r\n", nil),
+    ] as [(String, String, Int?)])
+    func peerLimitIsRead(session: String, media: String, expected: Int?) throws {
+        var state = SDPSessionState(sessionID: 1)
+        var keys = SystemRandomNumberGenerator()
+        let capabilities = MediaCapabilities(localAddress: "127.0.0.1", audioPort: 7078, videoPort: 9078)
+        let (_, negotiated) = try state.makeAnswer(to: try SessionDescription(bytes: Array(Self.offer(session: session, media: media).utf8)), capabilities: capabilities, keys: &keys)
+        #expect(negotiated.video?.remoteBandwidthKbps == expected)
+    }
+}

@@ -4,7 +4,7 @@ import SRTP
 /// The receive side of an audio stream: SRTP → RTP checks → statistics → G.711 → jitter
 /// buffer, and RFC 4733 events. Bad packets are counted and dropped; nothing here allocates
 /// per packet.
-public final class AudioReceiver {
+public final class AudioReceiver: RTCPReceivingSide {
     /// What a datagram turned out to be.
     public enum Outcome: Equatable {
         /// Audio of the peer's stream (worth latching onto its source address).

@@ -4,7 +4,7 @@ import SRTP
 /// The send side of an audio stream: captured PCM → G.711 → RTP → SRTP, one packet per
 /// negotiated ptime, RFC 4733 events in place of audio while a key is sent. Buffers are
 /// allocated once; `push` allocates nothing.
-public final class AudioSender {
+public final class AudioSender: RTCPSendingSide {
     let ssrc: UInt32
     private(set) var sequenceNumber: UInt16
     /// The RTP timestamp of the next packet; it advances with every captured sample, so it
@@ -16,6 +16,7 @@ public final class AudioSender {
     /// RTP timestamp and monotonic time of the last packet, for the next sender report.
     private(set) var lastPacket: (timestamp: UInt32, time: UInt64)?
 
+    let clockRate: UInt64 = 8000
     private var payloadType: UInt8 = 0
     private var law = G711Law.muLaw
     private var samplesPerPacket = 160

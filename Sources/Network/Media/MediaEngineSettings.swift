@@ -17,11 +17,16 @@ public struct MediaEngineSettings: Sendable {
     public var cname: String
     /// The echo canceller, suppressor, echo limiter, noise gate and gains (`[sound]`).
     public var audioProcessing: AudioProcessingParameters
+    /// What calls send as video (`[video]`, `[net]`); nil sends none.
+    public var video: VideoSendSettings?
+    /// Take video from peers (`[video] display`).
+    public var receiveVideo: Bool
 
     public init(audioPorts: MediaPortRange = MediaPortRange(7078...7178, sequential: true), videoPorts: MediaPortRange = MediaPortRange(9078...9178, sequential: true),
                 jitterBuffer: AudioJitterBuffer.Configuration = AudioJitterBuffer.Configuration(), noRTPTimeout: Duration? = .seconds(30),
                 audioDSCP: Int = 0x2E, videoDSCP: Int = 0x22, rtcpInterval: Duration = .seconds(5), cname: String = "doorstation",
-                audioProcessing: AudioProcessingParameters = AudioProcessingParameters()) {
+                audioProcessing: AudioProcessingParameters = AudioProcessingParameters(),
+                video: VideoSendSettings? = nil, receiveVideo: Bool = false) {
         self.audioPorts = audioPorts
         self.videoPorts = videoPorts
         self.jitterBuffer = jitterBuffer
@@ -31,6 +36,8 @@ public struct MediaEngineSettings: Sendable {
         self.rtcpInterval = rtcpInterval
         self.cname = cname
         self.audioProcessing = audioProcessing
+        self.video = video
+        self.receiveVideo = receiveVideo
     }
 }
 

@@ -48,6 +48,8 @@ public struct MediaStatistics: Sendable, Equatable, Codable {
     public var sendErrors: Int = 0
     /// How well the echo is removed (nil with `echocancellation=0` or before far-end speech).
     public var echo: EchoQualityMeter.Summary?
+    /// Frames, key frames and latency, for a video stream.
+    public var video: VideoCounters?
 
     public init() {}
 
@@ -66,6 +68,7 @@ public struct MediaStatistics: Sendable, Equatable, Codable {
             if let attenuation = echo.doubleTalkAttenuationDB { parts.append("double-talk attenuation \(Self.format(attenuation)) dB") }
             if echo.resets > 0 { parts.append("echo canceller reset \(echo.resets)×") }
         }
+        if let video { parts.append(video.summary) }
         if malformedPackets + foreignSSRCPackets > 0 { parts.append("dropped \(malformedPackets) malformed, \(foreignSSRCPackets) foreign SSRC") }
         return parts.joined(separator: ", ")
     }
@@ -86,6 +89,10 @@ public enum MediaEvent: Sendable, Equatable {
     case remoteMoved(callID: String, from: String, to: String)
     /// RTCP PLI or FIR: the peer wants a key frame.
     case keyFrameRequested(callID: String)
+    /// The call's video cannot run (no camera, an encoder that would not open); audio goes on.
+    case videoUnavailable(callID: String, reason: String)
+    /// The camera failed during the call, or came back.
+    case cameraChanged(callID: String, description: String)
     /// The audio device failed; the call goes on with silence.
     case deviceFailed(callID: String, reason: String)
     /// The echo canceller diverged (clipped or broken input) and started over.

@@ -1,5 +1,20 @@
 import RTP
 
+/// What an RTCP sender report needs from a stream's send side.
+protocol RTCPSendingSide: AnyObject {
+    var statistics: SenderStatistics { get }
+    /// RTP timestamp and monotonic time of the last packet sent.
+    var lastPacket: (timestamp: UInt32, time: UInt64)? { get }
+    /// The RTP clock (8000 for G.711, 90000 for video).
+    var clockRate: UInt64 { get }
+}
+
+/// What a report block needs from a stream's receive side.
+protocol RTCPReceivingSide: AnyObject {
+    var remoteSSRC: UInt32? { get }
+    func makeReportBlock(ssrc: UInt32, lastSR: UInt32, delaySinceLastSR: UInt32) -> RTCPReportBlock
+}
+
 /// One stream's RTCP (RFC 3550 §6): a compound SR or RR with SDES CNAME at randomized
 /// intervals (§6.3.1: 0.5–1.5 × the interval), BYE at the end, and what the peer's reports
 /// tell us: round trip, loss and jitter of our packets, key-frame requests (RFC 4585/5104).
@@ -40,18 +55,18 @@ final class RTCPReporter {
     }
 
     /// Writes our compound report into `buffer`; returns its length.
-    func makeReport(now: UInt64, wallclock: UInt64, sender: AudioSender, receiver: AudioReceiver, bye: Bool,
+    func makeReport(now: UInt64, wallclock: UInt64, sender: some RTCPSendingSide, receiver: (some RTCPReceivingSide)?, bye: Bool,
                     into buffer: UnsafeMutableRawBufferPointer) -> Int {
         nextReport = now + interval / 2 + UInt64.random(in: 0...interval, using: &random)
         var info: RTCPSenderInfo?
         if sender.statistics.packets != packetsAtLastReport, let last = sender.lastPacket {
             // The RTP timestamp of this instant on the media clock (§6.4.1), from the last packet's.
-            let elapsed = UInt32(truncatingIfNeeded: (now - min(now, last.time)) * 8000 / 1_000_000_000)
+            let elapsed = UInt32(truncatingIfNeeded: (now - min(now, last.time)) * sender.clockRate / 1_000_000_000)
             info = sender.statistics.senderInfo(ntpTimestamp: NTPTimestamp(unixNanoseconds: wallclock), rtpTimestamp: last.timestamp &+ elapsed)
             packetsAtLastReport = sender.statistics.packets
         }
         var block: RTCPReportBlock?
-        if let remote = receiver.remoteSSRC {
+        if let receiver, let remote = receiver.remoteSSRC {
             let delay = lastSR.map { RoundTrip.delaySinceLastSR(receivedAt: $0.arrival, now: now) } ?? 0
             block = receiver.makeReportBlock(ssrc: remote, lastSR: lastSR?.middle32 ?? 0, delaySinceLastSR: delay)
         }

@@ -12,15 +12,25 @@ public struct CallMediaSettings: Sendable {
     public var srtp: SRTPPolicy
     /// Answer incoming calls with 183 and early media while ringing (`incoming_calls_early_media`).
     public var incomingEarlyMedia: Bool
+    /// Our H.264: profile, packetization modes, direction (`[video] profile`, `display`).
+    public var video: H264Capability
+    /// `[video] automatically_initiate`: offer video in calls we place (and in re-offers).
+    public var offerVideo: Bool
+    /// `[video] automatically_accept`: accept video the peer offers.
+    public var acceptVideo: Bool
 
     public init(audioPorts: ClosedRange<Int> = 7078...7078, videoPorts: ClosedRange<Int>? = nil, audioCodecs: [AudioCodec] = [.pcmu, .pcma],
-                ptime: Int = 20, srtp: SRTPPolicy = .off, incomingEarlyMedia: Bool = false) {
+                ptime: Int = 20, srtp: SRTPPolicy = .off, incomingEarlyMedia: Bool = false,
+                video: H264Capability = H264Capability(), offerVideo: Bool = true, acceptVideo: Bool = true) {
         self.audioPorts = audioPorts
         self.videoPorts = videoPorts
         self.audioCodecs = audioCodecs
         self.ptime = ptime
         self.srtp = srtp
         self.incomingEarlyMedia = incomingEarlyMedia
+        self.video = video
+        self.offerVideo = offerVideo
+        self.acceptVideo = acceptVideo
     }
 }
 
@@ -34,15 +44,22 @@ public struct CallMedia: SessionNegotiator {
     /// What the last complete exchange settled; nil before the first.
     public private(set) var negotiated: NegotiatedSession?
 
-    /// - Parameter audioPort: the port the media plane bound for this call; nil (signalling
-    ///   without a media plane, in tests) picks one of `settings.audioPorts` from `seed`.
-    init(settings: CallMediaSettings, localAddress: String, audioPort: UInt16? = nil, seed: UInt64) {
+    /// `[video] automatically_initiate` and `automatically_accept`.
+    let offerVideo: Bool
+    let acceptVideo: Bool
+
+    /// - Parameter ports: the ports the media plane bound for this call (video nil: no video);
+    ///   nil (signalling without a media plane, in tests) picks them from the settings' ranges.
+    init(settings: CallMediaSettings, localAddress: String, ports: (audio: UInt16, video: UInt16?)? = nil, seed: UInt64) {
         let address = localAddress.hasPrefix("[") ? String(localAddress.dropFirst().dropLast()) : localAddress
-        let audioPort = audioPort ?? Self.port(in: settings.audioPorts, seed: seed)
-        let videoPort = settings.videoPorts.map { Self.port(in: $0, seed: seed >> 16) }
+        let audioPort = ports?.audio ?? Self.port(in: settings.audioPorts, seed: seed)
+        let videoPort = ports.map(\.video) ?? settings.videoPorts.map { Self.port(in: $0, seed: seed >> 16) }
         capabilities = MediaCapabilities(localAddress: address, audioPort: audioPort, videoPort: videoPort,
-                                         audioCodecs: settings.audioCodecs, ptime: settings.ptime, srtp: settings.srtp)
+                                         audioCodecs: settings.audioCodecs, ptime: settings.ptime, video: settings.video,
+                                         srtp: settings.srtp)
         state = SDPSessionState(sessionID: seed >> 12)
+        offerVideo = settings.offerVideo
+        acceptVideo = settings.acceptVideo
     }
 
     /// An even port of `range` (RTCP takes the odd one above it).
@@ -60,7 +77,9 @@ public struct CallMedia: SessionNegotiator {
 
     public mutating func makeOffer() -> [UInt8] {
         var keys = SystemRandomNumberGenerator()
-        let offer = state.makeOffer(capabilities, keys: &keys)
+        var offering = capabilities
+        if !offerVideo { offering.videoPort = nil }
+        let offer = state.makeOffer(offering, keys: &keys)
         pendingOffer = offer
         return offer.serializedBytes()
     }
@@ -69,7 +88,9 @@ public struct CallMedia: SessionNegotiator {
         do {
             let description = try SessionDescription(bytes: offer)
             var keys = SystemRandomNumberGenerator()
-            let (answer, session) = try state.makeAnswer(to: description, capabilities: capabilities, keys: &keys)
+            var answering = capabilities
+            if !acceptVideo { answering.videoPort = nil }
+            let (answer, session) = try state.makeAnswer(to: description, capabilities: answering, keys: &keys)
             negotiated = session
             return .success(answer.serializedBytes())
         } catch let error as SDPParseError {

@@ -14,15 +14,15 @@ extension SIPUserAgent {
             ?? configuration.accounts.first
         let contactTarget = source.map { SIPServerTarget(transport: $0.transport, address: $0.address, port: $0.port, hostname: $0.address) }
         let settings = sessionConfiguration(account: account, toward: request.uri, transport: transportKind, target: contactTarget)
-        let audioPort: UInt16?
+        let ports: (audio: UInt16, video: UInt16?)?
         do {
-            audioPort = try reserveMedia(callID, localAddress: settings.contact.hostAddress)
+            ports = try reserveMedia(callID, localAddress: settings.contact.hostAddress)
         } catch {
             logger.error("call.refused", metadata: ["sip.call_id": "\(callID)", "reason": "\(error)"])
             perform(transactions.handle(.respond(request.makeResponse(503, reason: "No Media Port Available"), to: key), now: now))
             return true
         }
-        let media = CallMedia(settings: configuration.calls.media, localAddress: settings.contact.hostAddress, audioPort: audioPort, seed: random.next())
+        let media = CallMedia(settings: configuration.calls.media, localAddress: settings.contact.hostAddress, ports: ports, seed: random.next())
         let session = CallSession(incoming: request, transaction: key, localTag: String(TransactionLayer.makeBranch(using: &random).suffix(10)),
                                   configuration: settings, negotiator: media, seed: random.next())
         let from = request.headers[.from].flatMap { try? NameAddress($0) }?.uri.description ?? "unknown"

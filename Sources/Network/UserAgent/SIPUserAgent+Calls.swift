@@ -23,8 +23,8 @@ extension SIPUserAgent {
         let callID = String(TransactionLayer.makeBranch(using: &random).dropFirst(7)) + "@doorstation"
         let transportKind = preferredTransport(toward: uri)
         let configuration = sessionConfiguration(account: entry, toward: uri, transport: transportKind)
-        let audioPort = try reserveMedia(callID, localAddress: configuration.contact.hostAddress)
-        let media = CallMedia(settings: self.configuration.calls.media, localAddress: configuration.contact.hostAddress, audioPort: audioPort, seed: random.next())
+        let ports = try reserveMedia(callID, localAddress: configuration.contact.hostAddress)
+        let media = CallMedia(settings: self.configuration.calls.media, localAddress: configuration.contact.hostAddress, ports: ports, seed: random.next())
         let session = CallSession(calling: uri, callID: callID, localTag: String(TransactionLayer.makeBranch(using: &random).suffix(10)),
                                   configuration: configuration, negotiator: media, seed: random.next())
         calls[callID] = CallEntry(session: session, direction: .outgoing, account: entry?.index, remote: uri.description, transport: transportKind)
@@ -69,7 +69,8 @@ extension SIPUserAgent {
     public func callStatus() -> [CallStatus] {
         calls.values.map { entry in
             var status = entry.status
-            if let running = media?.statistics(callID: entry.session.callID) { status.streams = [running] }
+            let callID = entry.session.callID
+            status.streams = [media?.statistics(callID: callID), media?.videoStatistics(callID: callID)].compactMap { $0 }
             return status
         }.sorted { $0.callID < $1.callID }
     }
@@ -129,8 +130,12 @@ extension SIPUserAgent {
         if case .established = event { metadata["call.media"] = "\(entry.session.negotiator.summary.joined(separator: "; "))" }
         logger.info("call.\(event.name)", metadata: metadata)
         switch event {
-        case .earlyMedia, .established, .mediaUpdated:
-            startMedia(callID)
+        case .earlyMedia:
+            startMedia(callID, early: true)
+        case .established, .mediaUpdated:
+            startMedia(callID, early: false)
+        case .keyFrameRequested:
+            media?.requestKeyFrame(callID: callID)
         case .dtmf(let digit, let duration):
             report(callID, .dtmf(digit: digit, durationMilliseconds: duration, via: .info))
             return

@@ -5,8 +5,8 @@ import SIP
 /// started and re-applied as offer/answer settles, statistics kept when calls end, and what
 /// the media threads report (RFC 4733 digits, silence timeouts) fed back into the calls.
 extension SIPUserAgent {
-    /// Binds the call's RTP/RTCP ports; nil without a media plane.
-    func reserveMedia(_ callID: String, localAddress: String) throws(CallCommandError) -> UInt16? {
+    /// Binds the call's RTP/RTCP ports (audio, and video when calls carry it); nil without a media plane.
+    func reserveMedia(_ callID: String, localAddress: String) throws(CallCommandError) -> (audio: UInt16, video: UInt16?)? {
         guard let media else { return nil }
         do {
             return try media.reserve(callID: callID, localAddress: localAddress)
@@ -15,10 +15,10 @@ extension SIPUserAgent {
         }
     }
 
-    /// Starts or updates the call's media with what offer/answer settled.
-    func startMedia(_ callID: String) {
+    /// Starts or updates the call's media with what offer/answer settled; `early` while ringing (183).
+    func startMedia(_ callID: String, early: Bool) {
         guard let media, let negotiated = calls[callID]?.session.negotiator.negotiated else { return }
-        if let problem = media.apply(callID: callID, session: negotiated) {
+        if let problem = media.apply(callID: callID, session: negotiated, early: early) {
             logger.error("call.media_failed", metadata: ["sip.call_id": "\(callID)", "error": "\(problem)"])
         }
     }
@@ -27,20 +27,21 @@ extension SIPUserAgent {
     func stopMedia(_ callID: String) {
         guard let media else { return }
         Task {
-            guard let statistics = await media.stop(callID: callID) else { return }
-            self.recordFinalStatistics(callID, statistics)
+            let streams = await media.stop(callID: callID)
+            guard !streams.isEmpty else { return }
+            for statistics in streams { self.logFinalStatistics(callID, statistics) }
+            if let index = self.endedCalls.lastIndex(where: { $0.callID == callID }) { self.endedCalls[index].streams = streams }
         }
     }
 
-    private func recordFinalStatistics(_ callID: String, _ statistics: MediaStatistics) {
-        logger.info("call.media_stats", metadata: [
+    private func logFinalStatistics(_ callID: String, _ statistics: MediaStatistics) {
+        logger.info(statistics.kind == "video" ? "call.video_stats" : "call.media_stats", metadata: [
             "sip.call_id": "\(callID)", "media.summary": "\(statistics.summary)",
             "media.packets_sent": "\(statistics.packetsSent)", "media.packets_received": "\(statistics.packetsReceived)",
             "media.lost": "\(statistics.packetsLost)", "media.jitter_ms": "\(MediaStatistics.format(statistics.jitterMilliseconds))",
             "media.rtt_ms": "\(statistics.roundTripMilliseconds.map(MediaStatistics.format) ?? "-")",
             "media.codec": "\(statistics.codec)", "media.srtp": "\(statistics.srtpSuite ?? "none")",
         ])
-        if let index = endedCalls.lastIndex(where: { $0.callID == callID }) { endedCalls[index].streams = [statistics] }
     }
 
     /// What a media thread reported.
@@ -58,7 +59,12 @@ extension SIPUserAgent {
             logger.info("call.media_latched", metadata: ["sip.call_id": "\(callID)", "from": "\(from)", "to": "\(to)"])
         case .keyFrameRequested(let callID):
             guard calls[callID] != nil else { return }
+            media?.requestKeyFrame(callID: callID)
             report(callID, .session(.keyFrameRequested))
+        case .videoUnavailable(let callID, let reason):
+            logger.warning("call.video_unavailable", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)", "effect": "the call goes on with audio"])
+        case .cameraChanged(let callID, let description):
+            logger.notice("call.camera", metadata: ["sip.call_id": "\(callID)", "camera": "\(description)"])
         case .deviceFailed(let callID, let reason):
             logger.error("call.audio_device_failed", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)"])
         case .echoCancellerReset(let callID):

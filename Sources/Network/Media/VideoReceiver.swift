@@ -1,0 +1,103 @@
+import RTP
+import SRTP
+
+/// The receive side of a video stream (when `[video] display=1`, or a peer that sends video
+/// anyway): SRTP → RTP checks → statistics → RFC 6184 depacketization into whole access units.
+/// Lost or corrupt packets make it ask for a key frame. Bad packets are counted and dropped.
+final class VideoReceiver: RTCPReceivingSide {
+    enum Outcome: Equatable {
+        /// A valid packet of the peer's stream.
+        case video
+        case dropped
+    }
+
+    private(set) var statistics = ReceptionStatistics(clockRate: 90_000)
+    private(set) var depacketizer = H264Depacketizer()
+    private var srtp: SRTPContext?
+    private var payloadTypes = Set<UInt8>()
+    private(set) var remoteSSRC: UInt32?
+    private var lastSequence: UInt16?
+
+    private(set) var packets = 0
+    private(set) var octets = 0
+    private(set) var malformed = 0
+    private(set) var foreignSSRC = 0
+    private(set) var unknownPayload = 0
+    private(set) var authenticationFailures = 0
+    private(set) var replays = 0
+    /// The size of the last access unit, and the last key frame's arrival.
+    private(set) var lastAccessUnitBytes = 0
+    /// Called with each complete access unit (e.g. to record it).
+    var onAccessUnit: ((H264Depacketizer.AccessUnit) -> Void)?
+
+    func configure(payloadTypes: Set<UInt8>, srtp: SRTPContext?) {
+        self.payloadTypes = payloadTypes
+        self.srtp = srtp
+    }
+
+    /// One datagram of the RTP port (already classified as RTP); decrypted in place.
+    func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, arrival: UInt64) -> Outcome {
+        var length = length
+        if let srtp {
+            do {
+                length = try srtp.unprotectRTP(buffer, length: length)
+            } catch .replayed {
+                replays += 1
+                return .dropped
+            } catch .authenticationFailed {
+                authenticationFailures += 1
+                return .dropped
+            } catch {
+                malformed += 1
+                return .dropped
+            }
+        }
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        guard let packet = try? RTPPacketView(parsing: bytes) else {
+            malformed += 1
+            return .dropped
+        }
+        let header = packet.header
+        if remoteSSRC == nil { remoteSSRC = header.ssrc }
+        guard header.ssrc == remoteSSRC else {
+            foreignSSRC += 1
+            return .dropped
+        }
+        guard payloadTypes.contains(header.payloadType) else {
+            unknownPayload += 1
+            return .dropped
+        }
+        if statistics.record(sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: arrival) == .tooFarAhead {
+            return .dropped
+        }
+        // The depacketizer takes packets in order; a late one after its successor is useless
+        // for a frame already given up.
+        if let lastSequence, Int16(bitPattern: header.sequenceNumber &- lastSequence) <= 0 { return .video }
+        lastSequence = header.sequenceNumber
+        packets += 1
+        octets += packet.payload.count
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payload])
+        depacketizer.push(payload: payload, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, marker: header.marker) { unit in
+            lastAccessUnitBytes = unit.annexB.count
+            onAccessUnit?(unit)
+        }
+        return .video
+    }
+
+    /// The picture is broken until the next key frame: worth a PLI.
+    var needsKeyFrame: Bool { depacketizer.needsKeyFrame }
+
+    func countMalformed() { malformed += 1 }
+
+    func countRTCPFailure(_ error: SRTPError) {
+        switch error {
+        case .replayed: replays += 1
+        case .authenticationFailed: authenticationFailures += 1
+        default: malformed += 1
+        }
+    }
+
+    func makeReportBlock(ssrc: UInt32, lastSR: UInt32, delaySinceLastSR: UInt32) -> RTCPReportBlock {
+        statistics.makeReportBlock(ssrc: ssrc, lastSR: lastSR, delaySinceLastSR: delaySinceLastSR)
+    }
+}
