@@ -4,8 +4,11 @@
 public struct H264EncoderConfiguration: Sendable, Hashable {
     public enum Profile: String, Sendable, Hashable, CaseIterable {
         /// Constrained Baseline (profile_idc 66, constraint_set1): every H.264 decoder takes it.
+        /// x264 sets constraint_set0 as well (profile-level-id 42C0xx): the stream is plain Baseline too.
         case constrainedBaseline = "baseline"
         /// Main (profile_idc 77): CABAC, better pictures for the same bits; no B-frames here.
+        /// The encoder switches CABAC on even in presets that turn it off (x264 would otherwise signal Baseline);
+        /// x264 also sets constraint_set1 (profile-level-id 4D40xx).
         case main
     }
 
