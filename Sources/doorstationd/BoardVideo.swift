@@ -31,6 +31,26 @@ final class BoardVideo: VideoDeviceProvider {
         }
     }
 
+    /// The V4L2 camera, wrapped so that a camera unplugged mid-call is reopened (the far end
+    /// sees the last picture meanwhile). The first opening must work: its error goes to the call.
+    private static func openLinux(device: String, width: Int, height: Int, framerate: Double,
+                                  events: @escaping @Sendable (String) -> Void) throws(DeviceError) -> any VideoCapture {
+        let camera = try V4L2Camera(device: device, width: width, height: height, framerate: framerate)
+        let (actualWidth, actualHeight, actualRate) = (camera.width, camera.height, camera.framerate)
+        return ReopeningCamera(
+            width: actualWidth, height: actualHeight, framerate: actualRate, camera: camera, device: device,
+            report: { event in
+                switch event {
+                case .lost(let error): events("lost: \(error)")
+                case .stillMissing(let error): events("still missing: \(error)")
+                case .reopened: events("reopened")
+                }
+            },
+            open: { () throws(DeviceError) -> any VideoCapture in
+                try V4L2Camera(device: device, width: actualWidth, height: actualHeight, framerate: actualRate)
+            })
+    }
+
     /// At start-up: whether the camera opens. A station without one runs audio-only and says so.
     func probe() -> Result<String, DeviceError> {
         let (board, video) = settings.withLock { $0 }

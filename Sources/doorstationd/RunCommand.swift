@@ -121,7 +121,7 @@ extension RunCommand {
     /// Binds the SIP listeners (so READY=1 means they are open) and builds the user agent.
     static func startSIP(_ settings: Settings, group: MultiThreadedEventLoopGroup, logger: Logger) async throws
         -> (userAgent: SIPUserAgent, transport: SIPTransportLayer, media: MediaReload) {
-        let video = BoardVideo(settings)
+        let video = BoardVideo(settings) { event in logger.warning("video.camera_changed", metadata: ["device": "\(settings.video.device)", "event": "\(event)"]) }
         let camera = probeCamera(video, settings: settings, logger: logger)
         let configuration = try UserAgentSetup.configuration(settings, camera: camera)
         var sipLogger = logger

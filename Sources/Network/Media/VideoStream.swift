@@ -14,7 +14,8 @@ final class VideoStream: @unchecked Sendable {
     let callID: String
     let ports: RTPPortPair
     let settings: MediaEngineSettings
-    let video: VideoSendSettings
+    /// What to send; the size and rate become the camera's once it is open.
+    var video: VideoSendSettings
     private let cameras: any VideoDeviceProvider
     let events: AsyncStream<MediaEvent>.Continuation
     private let inbox = Mutex(Inbox())
@@ -110,7 +111,10 @@ final class VideoStream: @unchecked Sendable {
         let clock = MonotonicClock()
         var camera: (any VideoCapture)?
         do {
-            camera = try cameras.openCamera(width: video.width, height: video.height, framerate: video.framerate)
+            let opened = try cameras.openCamera(width: video.width, height: video.height, framerate: video.framerate)
+            // A camera gives the size nearest to the one asked for: encode what it gives.
+            (video.width, video.height, video.framerate) = (opened.width & ~1, opened.height & ~1, opened.framerate)
+            camera = opened
         } catch {
             events.yield(.videoUnavailable(callID: callID, reason: "\(error)"))
         }
