@@ -10,8 +10,11 @@
 
 static inline unsigned long cv4l2_vidioc_querycap(void) { return VIDIOC_QUERYCAP; }
 static inline unsigned long cv4l2_vidioc_enum_fmt(void) { return VIDIOC_ENUM_FMT; }
+static inline unsigned long cv4l2_vidioc_enum_framesizes(void) { return VIDIOC_ENUM_FRAMESIZES; }
+static inline unsigned long cv4l2_vidioc_enum_frameintervals(void) { return VIDIOC_ENUM_FRAMEINTERVALS; }
 static inline unsigned long cv4l2_vidioc_g_fmt(void) { return VIDIOC_G_FMT; }
 static inline unsigned long cv4l2_vidioc_s_fmt(void) { return VIDIOC_S_FMT; }
+static inline unsigned long cv4l2_vidioc_g_parm(void) { return VIDIOC_G_PARM; }
 static inline unsigned long cv4l2_vidioc_s_parm(void) { return VIDIOC_S_PARM; }
 static inline unsigned long cv4l2_vidioc_reqbufs(void) { return VIDIOC_REQBUFS; }
 static inline unsigned long cv4l2_vidioc_querybuf(void) { return VIDIOC_QUERYBUF; }
@@ -23,6 +26,12 @@ static inline unsigned long cv4l2_vidioc_streamoff(void) { return VIDIOC_STREAMO
 /// v4l2_ioctl is variadic in C; this fixed-argument form is callable from Swift.
 static inline int cv4l2_ioctl(int fd, unsigned long request, void *arg) {
     return v4l2_ioctl(fd, request, arg);
+}
+
+/// The kernel's ioctl without libv4l2, to ask whether a file is a V4L2 device before handing it to
+/// libv4l2 (which prints to stderr about files that are not). ioctl is variadic in C.
+static inline int cv4l2_raw_ioctl(int fd, unsigned long request, void *arg) {
+    return ioctl(fd, request, arg);
 }
 
 /// v4l2_open is variadic in C (the mode argument); doorstation never creates device files.
