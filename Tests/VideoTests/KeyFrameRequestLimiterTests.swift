@@ -32,10 +32,13 @@ import Video
         var limiter = KeyFrameRequestLimiter(minimumGap: 500 * Self.ms)
         limiter.request()
         limiter.keyFrameSent(now: 0)
-        #expect(!limiter.forceKeyFrame(now: 66 * Self.ms))
+        let atNextFrame = limiter.forceKeyFrame(now: 66 * Self.ms)
+        #expect(!atNextFrame)
         #expect(limiter.requests == 1 && limiter.served == 0)
         limiter.request()
-        #expect(!limiter.forceKeyFrame(now: 132 * Self.ms), "within the gap after the periodic IDR")
-        #expect(limiter.forceKeyFrame(now: 528 * Self.ms))
+        let withinGap = limiter.forceKeyFrame(now: 132 * Self.ms)
+        #expect(!withinGap, "within the gap after the periodic IDR")
+        let afterGap = limiter.forceKeyFrame(now: 528 * Self.ms)
+        #expect(afterGap)
     }
 }

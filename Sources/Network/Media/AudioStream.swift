@@ -248,7 +248,8 @@ final class AudioStream: @unchecked Sendable {
         if let event = stream.telephoneEventPayloadType { receive[event] = .telephoneEvent }
         receiver.configure(receiveCodecs: receive, srtp: srtp)
         current = stream
-        sending = stream.canSend
+        // Keys we cannot use never mean sending in the clear.
+        sending = stream.canSend && (stream.crypto == nil || srtp != nil)
         receiving = stream.canReceive
         labels.codec = stream.codec.description
         labels.payloadType = Int(stream.payloadType)

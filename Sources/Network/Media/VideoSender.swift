@@ -28,8 +28,9 @@ final class VideoSender: RTCPSendingSide {
         self.sequenceNumber = sequenceNumber
         timestampBase = timestamp
         packetizer = H264Packetizer(packetizationMode: 1, maxPayloadSize: maxPayloadSize)
-        // Room for the payload, the RTP header and the SRTP tag and MKI.
-        packet = .allocate(byteCount: maxPayloadSize + RTPHeader.length + 64, alignment: 8)
+        // Room for the RTP header, the payload and the largest SRTP trailer libsrtp may write
+        // (it refuses to protect without that room, whatever the suite's real tag).
+        packet = .allocate(byteCount: RTPHeader.length + maxPayloadSize + SRTPContext.maximumTrailerLength, alignment: 8)
     }
 
     deinit { packet.deallocate() }
@@ -66,6 +67,7 @@ final class VideoSender: RTCPSendingSide {
                 do {
                     length = try srtp.protectRTP(packet, length: length)
                 } catch {
+                    // Counted; the receiver sees a gap and asks for a key frame.
                     protectFailures += 1
                     return
                 }

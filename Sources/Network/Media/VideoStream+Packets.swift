@@ -113,7 +113,7 @@ extension VideoStream {
         stats.srtpReplays = receiver.replays
         stats.rtcpSent = rtcpSent
         stats.rtcpReceived = rtcpReceived
-        stats.sendErrors = sendErrors
+        stats.sendErrors = sendErrors + sender.protectFailures
         var video = counters
         video.framesSent = sender.framesSent
         video.keyFramesSent = sender.keyFramesSent

@@ -214,7 +214,8 @@ final class VideoStream: @unchecked Sendable {
         sender.configure(payloadType: stream.payloadType, packetizationMode: stream.h264?.packetizationMode ?? 0, srtp: srtp)
         receiver.configure(payloadTypes: Set(stream.receiveCodecs.filter { $0.value.matches(.h264) }.keys), srtp: srtp)
         current = stream
-        sending = stream.canSend && encoder != nil
+        // Keys we cannot use never mean sending in the clear.
+        sending = stream.canSend && encoder != nil && (stream.crypto == nil || srtp != nil)
         receiving = stream.canReceive
         labels.codec = stream.codec.description
         labels.payloadType = Int(stream.payloadType)

@@ -21,8 +21,8 @@ import Testing
             apartment = MediaEngine(settings: testMediaSettings(), devices: apartmentAudio)
             doorEvents = MediaEventLog(door)
             apartmentEvents = MediaEventLog(apartment)
-            doorPort = try door.reserve(callID: "c", localAddress: "127.0.0.1")
-            apartmentPort = try apartment.reserve(callID: "c", localAddress: "127.0.0.1")
+            doorPort = try door.reserve(callID: "c", localAddress: "127.0.0.1").audio
+            apartmentPort = try apartment.reserve(callID: "c", localAddress: "127.0.0.1").audio
             let length = suite?.keyMaterialLength ?? 0
             let doorKey = (0..<length).map { UInt8($0) }, apartmentKey = (0..<length).map { UInt8(200 - $0) }
             #expect(door.apply(callID: "c", session: negotiatedAudio(localPort: doorPort, remotePort: apartmentPort, suite: suite,
@@ -36,7 +36,7 @@ import Testing
             let apartment = await self.apartment.stop(callID: "c")
             doorEvents.cancel()
             apartmentEvents.cancel()
-            return (door, apartment)
+            return (door.first, apartment.first)
         }
     }
 
@@ -103,14 +103,14 @@ import Testing
         let audio = ToneAudio(frequency: 1000, recording: temporaryPath("lonely.wav"))
         let engine = MediaEngine(settings: testMediaSettings(noRTPTimeout: .seconds(1)), devices: audio)
         let events = MediaEventLog(engine)
-        let port = try engine.reserve(callID: "quiet", localAddress: "127.0.0.1")
+        let port = try engine.reserve(callID: "quiet", localAddress: "127.0.0.1").audio
         // The "peer" is a port nobody reads: it never sends.
         let sink = try UDPSocket(localAddress: "127.0.0.1", port: 0, dscp: 0)
         _ = sink
         #expect(engine.apply(callID: "quiet", session: negotiatedAudio(localPort: port, remotePort: port &+ 200)) == nil)
         #expect(await waitUntil(timeout: 10) { events.events.contains(.timeout(callID: "quiet", seconds: 1)) }, "\(events.events)")
         let stats = await engine.stop(callID: "quiet")
-        #expect((stats?.packetsSent ?? 0) > 0)
+        #expect((stats.first?.packetsSent ?? 0) > 0)
         events.cancel()
     }
 
@@ -122,8 +122,8 @@ import Testing
         let door = MediaEngine(settings: testMediaSettings(), devices: doorAudio)
         let apartment = MediaEngine(settings: testMediaSettings(), devices: apartmentAudio)
         let doorEvents = MediaEventLog(door)
-        let doorPort = try door.reserve(callID: "c", localAddress: "127.0.0.1")
-        let apartmentPort = try apartment.reserve(callID: "c", localAddress: "127.0.0.1")
+        let doorPort = try door.reserve(callID: "c", localAddress: "127.0.0.1").audio
+        let apartmentPort = try apartment.reserve(callID: "c", localAddress: "127.0.0.1").audio
         #expect(door.apply(callID: "c", session: negotiatedAudio(localPort: doorPort, remotePort: 9)) == nil)
         #expect(apartment.apply(callID: "c", session: negotiatedAudio(localPort: apartmentPort, remotePort: doorPort)) == nil)
         #expect(await waitUntil(timeout: 10) { (apartment.statistics(callID: "c")?.packetsReceived ?? 0) >= 25 })
