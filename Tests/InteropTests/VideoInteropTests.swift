@@ -48,11 +48,19 @@ struct VideoInteropTests {
         #expect(door.waitForLog("control socket ready", timeout: 15), "\(door.log)")
         let callID = try door.call("sip:apartment@127.0.0.1:\(sippPort)")
         #expect(door.waitForLog("call.established", callID, timeout: 15), "\(door.log)")
+        // ctl status shows the video stream beside the audio while the call runs.
+        #expect(try eventually(timeout: 10) {
+            let streams = try BaresipCallTests.entry(door, callID)?["streams"] as? [[String: Any]] ?? []
+            let video = streams.first { $0["kind"] as? String == "video" }
+            return (video?["packetsSent"] as? Int ?? 0) > 0 && (video?["video"] as? [String: Any])?["framesSent"] as? Int ?? 0 > 0
+        }, "\((try? door.status()) ?? "")")
         #expect(ffmpeg.waitForExit(timeout: 30) == 0, "ffmpeg: \(ffmpeg.log)")
         #expect(ffmpeg.log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "ffmpeg reported: \(ffmpeg.log)")
         _ = try door.ctl(["hangup", callID])
         #expect(sipp.wait(timeout: 15) == 0, "sipp: \(sipp.errorLog)")
         #expect(door.waitForLog("call.video_stats", callID, timeout: 10), "\(door.log)")
+        // The figures for the record (capture to wire, key frames, rate).
+        for line in door.log.split(separator: "\n") where line.contains("call.video_stats") { print("door video (\(extra.isEmpty ? "baseline" : "main")): \(line)") }
 
         let sequences = try Self.frameNumbers(in: output)
         #expect(sequences.count == Self.frames, "decoded \(sequences.count) frames")

@@ -110,3 +110,58 @@ struct SilentAudio: AudioDeviceProvider {
         AudioStream.silentDevices()
     }
 }
+
+/// Early video (`[video] early_video`), and datagrams on the video port that are not the peer's
+/// video. (Corrupt H.264 of the peer's own stream is the depacketizer's job: H264DepacketizerTests
+/// feed it malformed and random payloads.)
+@Suite struct VideoStreamEdgeTests {
+    @Test(arguments: [true, false])
+    func earlyVideoFollowsTheSetting(early: Bool) async throws {
+        var settings = testMediaSettings()
+        settings.video = VideoSendSettings(width: 160, height: 120, framerate: 15, earlyVideo: early)
+        let door = MediaEngine(settings: settings, devices: SilentAudio(), cameras: VideoStreamTests.TestPatternCamera())
+        let ports = try door.reserve(callID: "e", localAddress: "127.0.0.1")
+        // Another call's bound ports stand in for the apartment (nothing reads them).
+        let remote = try door.reserve(callID: "sink", localAddress: "127.0.0.1")
+        let session = VideoStreamTests.Call.session(local: ports, remote: remote, direction: .sendonly, mode: 1, suite: nil, localKey: [], remoteKey: [])
+        // 183 with SDP: the apartment rings.
+        #expect(door.apply(callID: "e", session: session, early: true) == nil)
+        if early {
+            #expect(await waitUntil(timeout: 5) { (door.videoStatistics(callID: "e")?.video?.framesSent ?? 0) >= 3 }, "\(String(describing: door.videoStatistics(callID: "e")))")
+        } else {
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(door.videoStatistics(callID: "e") == nil, "no video before the answer")
+            // 200 OK: video starts.
+            #expect(door.apply(callID: "e", session: session, early: false) == nil)
+            #expect(await waitUntil(timeout: 5) { (door.videoStatistics(callID: "e")?.video?.framesSent ?? 0) >= 3 })
+        }
+        _ = await door.stop(callID: "e")
+        _ = await door.stop(callID: "sink")
+    }
+
+    @Test func garbageAndForeignPacketsAreCountedAndTheStreamGoesOn() async throws {
+        let call = try VideoStreamTests.Call()
+        let socket = try UDPSocket(localAddress: "127.0.0.1", port: 0, dscp: 0)
+        let apartment = MediaAddress(host: "127.0.0.1", port: call.apartmentPorts.video!)!
+        #expect(await waitUntil(timeout: 10) { (call.apartmentVideo?.framesReceived ?? 0) >= 5 })
+        // Not RTP at all, then RTP of the door's payload type from another SSRC carrying a broken
+        // FU-A (continuation without a start) and a STAP-A whose size runs past the end: a stray
+        // or spoofed sender must not break the picture being received.
+        var datagrams: [[UInt8]] = [[0xFF, 0x00, 0x13], Array(repeating: 0x80, count: 7)]
+        for (index, payload) in [[0x7C, 0x45, 1, 2, 3], [0x78, 0x10, 0x00, 0x67]].enumerated() as EnumeratedSequence<[[UInt8]]> {
+            var packet = [UInt8](repeating: 0, count: 12)
+            packet.withUnsafeMutableBytes { _ = RTPHeader(payloadType: 96, sequenceNumber: UInt16(index), timestamp: 0, ssrc: 0xBAD).write(to: $0) }
+            datagrams.append(packet + payload)
+        }
+        for datagram in datagrams {
+            #expect(datagram.withUnsafeBytes { socket.send($0, to: apartment) })
+        }
+        #expect(await waitUntil(timeout: 5) {
+            let stats = call.apartment.videoStatistics(callID: "v")
+            return (stats?.malformedPackets ?? 0) >= 1 && (stats?.foreignSSRCPackets ?? 0) >= 2
+        }, "\(String(describing: call.apartment.videoStatistics(callID: "v")))")
+        let received = call.apartmentVideo?.framesReceived ?? 0
+        #expect(await waitUntil(timeout: 5) { (call.apartmentVideo?.framesReceived ?? 0) > received + 5 }, "the stream goes on")
+        _ = await call.stop()
+    }
+}
