@@ -52,7 +52,7 @@ struct VideoInteropTests {
         #expect(try eventually(timeout: 10) {
             let streams = try BaresipCallTests.entry(door, callID)?["streams"] as? [[String: Any]] ?? []
             let video = streams.first { $0["kind"] as? String == "video" }
-            return (video?["packetsSent"] as? Int ?? 0) > 0 && (video?["video"] as? [String: Any])?["framesSent"] as? Int ?? 0 > 0
+            return (video?["packets_sent"] as? Int ?? 0) > 0 && (video?["video"] as? [String: Any])?["frames_sent"] as? Int ?? 0 > 0
         }, "\((try? door.status()) ?? "")")
         #expect(ffmpeg.waitForExit(timeout: 30) == 0, "ffmpeg: \(ffmpeg.log)")
         #expect(ffmpeg.log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "ffmpeg reported: \(ffmpeg.log)")

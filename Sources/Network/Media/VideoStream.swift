@@ -70,6 +70,8 @@ final class VideoStream: @unchecked Sendable {
                              timestamp: .random(in: 0...UInt32.max, using: &random), maxPayloadSize: video.maxPayloadSize)
         rtcp = RTCPReporter(ssrc: ssrc, cname: settings.cname, interval: settings.rtcpInterval)
         labels.kind = "video"
+        // Until the first publish, `ctl status` shows an empty stream of the right kind.
+        published.withLock { $0.kind = "video" }
     }
 
     func start(_ stream: NegotiatedStream) -> Result<Void, Errno> {
