@@ -33,20 +33,23 @@ import Testing
             let length = suite?.keyMaterialLength.flatMap { $0 } ?? 0
             let doorKey = [UInt8](repeating: 7, count: length), apartmentKey = [UInt8](repeating: 9, count: length)
             let toApartment = Self.session(local: doorPorts, remote: apartmentPorts, direction: .sendonly, mode: mode, suite: suite, localKey: doorKey, remoteKey: apartmentKey)
-            let toDoor = Self.session(local: apartmentPorts, remote: doorPorts, direction: .recvonly, mode: mode, suite: suite, localKey: apartmentKey, remoteKey: doorKey)
+            // The apartment never asks for key frames itself (no PLI negotiated toward it), so every
+            // IDR after the first is one a test asked for.
+            let toDoor = Self.session(local: apartmentPorts, remote: doorPorts, direction: .recvonly, mode: mode, suite: suite, localKey: apartmentKey, remoteKey: doorKey,
+                                      feedback: .none)
             #expect(door.apply(callID: "v", session: toApartment) == nil)
             #expect(apartment.apply(callID: "v", session: toDoor) == nil)
         }
 
         static func session(local: (audio: UInt16, video: UInt16?), remote: (audio: UInt16, video: UInt16?), direction: MediaDirection, mode: Int,
-                            suite: SRTPCryptoSuite?, localKey: [UInt8], remoteKey: [UInt8]) -> NegotiatedSession {
+                            suite: SRTPCryptoSuite?, localKey: [UInt8], remoteKey: [UInt8], feedback: FeedbackSupport = .all) -> NegotiatedSession {
             var session = negotiatedAudio(localPort: local.audio, remotePort: remote.audio)
             let crypto = suite.map { NegotiatedCrypto(suite: $0, tag: 1, localKeyMaterial: localKey, remoteKeyMaterial: remoteKey) }
             session.video = NegotiatedStream(
                 mediaIndex: 1, localPort: local.video!, remoteAddress: "127.0.0.1", remotePort: remote.video!,
                 remoteRTCPAddress: "127.0.0.1", remoteRTCPPort: remote.video! + 1, rtcpMux: false,
                 direction: direction, remoteDirection: direction.reversed, payloadType: 96, codec: .h264, receiveCodecs: [96: .h264],
-                crypto: crypto, h264: NegotiatedH264(packetizationMode: mode, profileLevelID: .constrainedBaseline31), feedback: .all)
+                crypto: crypto, h264: NegotiatedH264(packetizationMode: mode, profileLevelID: .constrainedBaseline31), feedback: feedback)
             return session
         }
 
