@@ -15,9 +15,12 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "DoorstationKit", package: "doorstation"),
+                "CX264Baseline",
             ],
             path: "Benchmarks/DoorstationBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // libx264 itself, for the video benchmarks' baseline (the main package's CX264 is not in a product).
+        .systemLibrary(name: "CX264Baseline", path: "Benchmarks/CX264Baseline", pkgConfig: "x264", providers: [.apt(["libx264-dev"])]),
     ]
 )

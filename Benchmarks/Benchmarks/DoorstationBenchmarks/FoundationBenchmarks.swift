@@ -21,6 +21,7 @@ let benchmarks: @Sendable () -> Void = {
     sipBenchmarks(repository: repository)
     mediaBenchmarks()
     audioBenchmarks()
+    videoBenchmarks()
 
     // Baseline: the lexer alone. Measured: lexing, typing, validation and the effective-settings record.
     Benchmark("Config: lex board + user file (baseline)") { benchmark in
