@@ -18,9 +18,10 @@ public struct KeyFrameRequestLimiter: Sendable, Hashable {
         self.minimumGap = minimumGap
     }
 
-    /// A peer asked for a key frame.
-    public mutating func request() {
-        requests += 1
+    /// A peer asked for a key frame (`count` times since the last frame).
+    public mutating func request(_ count: Int = 1) {
+        guard count > 0 else { return }
+        requests += count
         pending = true
     }
 

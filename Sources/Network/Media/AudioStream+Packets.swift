@@ -9,28 +9,13 @@ import Glibc
 /// The media thread's packet work: draining the sockets, symmetric RTP, RTCP reports, the
 /// RTP timeout and the statistics the signalling plane reads.
 extension AudioStream {
-    /// Reads every waiting datagram of `socket`. With rtcp-mux both kinds share the RTP port.
-    /// `realtimeOffset` turns the kernel's arrival stamps (wall clock) into monotonic time.
+    /// Reads the waiting datagrams of `socket` (with rtcp-mux both kinds share the RTP port).
     func drain(_ socket: UDPSocket, buffer: UnsafeMutableRawBufferPointer, now: UInt64, isRTCPPort: Bool) {
-        var source = MediaAddress()
-        var stamp: UInt64 = 0
-        // Bounded: a flood cannot keep the tick from playing audio.
-        for _ in 0..<64 {
-            guard let length = socket.receive(into: buffer, source: &source, arrival: &stamp) else { return }
-            let arrival = stamp == 0 ? now : min(now, UInt64(max(0, Int64(bitPattern: stamp) - realtimeOffset)))
-            guard length <= buffer.count, length > 0 else {
-                receiver.countMalformed()
-                continue
-            }
-            let kind = PacketClassifier.classify(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
-            if kind == .rtcp {
-                receiveRTCP(buffer, length: length, from: source, now: arrival)
-            } else if kind == .rtp, !isRTCPPort {
-                receiveRTP(buffer, length: length, from: source, now: arrival)
-            } else {
-                receiver.countMalformed()
-            }
-        }
+        // At most 64 a tick: a flood cannot keep the tick from playing audio.
+        MediaSocketDrain.drain(socket, buffer: buffer, now: now, realtimeOffset: realtimeOffset, isRTCPPort: isRTCPPort, limit: 64,
+                               rtcp: { receiveRTCP(buffer, length: $0, from: $1, now: $2) },
+                               rtp: { receiveRTP(buffer, length: $0, from: $1, now: $2) },
+                               malformed: { receiver.countMalformed() })
     }
 
     private func receiveRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from source: MediaAddress, now: UInt64) {

@@ -104,9 +104,7 @@ final class AudioStream: @unchecked Sendable {
         inbox.withLock { $0.stop = true }
         inboxWaiting.store(true, ordering: .releasing)
         if started.load(ordering: .acquiring) {
-            for _ in 0..<400 where !finished.load(ordering: .acquiring) {
-                try? await Task.sleep(for: .milliseconds(5))
-            }
+            await MediaThread.waitForExit { finished.load(ordering: .acquiring) }
         }
         return statistics
     }
@@ -223,10 +221,7 @@ final class AudioStream: @unchecked Sendable {
 
     private func apply(_ stream: NegotiatedStream) {
         if stream.crypto != current?.crypto {
-            srtp = stream.crypto.flatMap { crypto in
-                guard let profile = SRTPProfile(rawValue: crypto.suite.rawValue) else { return nil }
-                return try? SRTPContext(profile: profile, localKeyMaterial: crypto.localKeyMaterial, remoteKeyMaterial: crypto.remoteKeyMaterial)
-            }
+            srtp = SRTPContext.forStream(stream.crypto)
         }
         let address = MediaAddress(host: stream.remoteAddress, port: stream.remotePort)
         if address != sdpDestination {

@@ -23,6 +23,8 @@ public struct VideoCounters: Sendable, Equatable, Codable {
     public var encodeMeanMilliseconds: Double = 0
     /// Frames the camera did not deliver (errors, a camera that went away).
     public var cameraErrors = 0
+    /// Frames x264 refused (e.g. a camera that changed size).
+    public var encoderErrors = 0
     /// Received video (`[video] display=1`): whole access units, key frames, broken ones, PLIs sent.
     public var framesReceived = 0
     public var keyFramesReceived = 0
@@ -38,6 +40,7 @@ public struct VideoCounters: Sendable, Equatable, Codable {
         if keyFrameRequests > 0 { parts.append("key frame requests \(keyFrameRequests) → \(keyFramesForced) IDR") }
         if framesReceived + framesDropped > 0 { parts.append("received \(framesReceived) frames, \(framesDropped) broken, \(pliSent) PLI") }
         if cameraErrors > 0 { parts.append("camera errors \(cameraErrors)") }
+        if encoderErrors > 0 { parts.append("encoder errors \(encoderErrors)") }
         return parts.joined(separator: ", ")
     }
 }

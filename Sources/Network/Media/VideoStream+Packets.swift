@@ -5,25 +5,11 @@ import SRTP
 /// (reports, PLI/FIR from the peer, PLI to a peer whose picture broke), and the statistics.
 extension VideoStream {
     func drain(_ socket: UDPSocket, buffer: UnsafeMutableRawBufferPointer, now: UInt64, isRTCPPort: Bool) {
-        var source = MediaAddress()
-        var stamp: UInt64 = 0
-        // Bounded: a flood cannot hold up the next frame for long.
-        for _ in 0..<256 {
-            guard let length = socket.receive(into: buffer, source: &source, arrival: &stamp) else { return }
-            let arrival = stamp == 0 ? now : min(now, UInt64(max(0, Int64(bitPattern: stamp) - realtimeOffset)))
-            guard length <= buffer.count, length > 0 else {
-                receiver.countMalformed()
-                continue
-            }
-            let kind = PacketClassifier.classify(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
-            if kind == .rtcp {
-                receiveRTCP(buffer, length: length, from: source, now: arrival)
-            } else if kind == .rtp, !isRTCPPort {
-                if receiver.receive(buffer, length: length, arrival: arrival) == .video { latch(source) }
-            } else {
-                receiver.countMalformed()
-            }
-        }
+        // At most 256 a frame: a flood cannot hold up the next frame for long.
+        MediaSocketDrain.drain(socket, buffer: buffer, now: now, realtimeOffset: realtimeOffset, isRTCPPort: isRTCPPort, limit: 256,
+                               rtcp: { receiveRTCP(buffer, length: $0, from: $1, now: $2) },
+                               rtp: { if receiver.receive(buffer, length: $0, arrival: $2) == .video { latch($1) } },
+                               malformed: { receiver.countMalformed() })
     }
 
     /// Symmetric RTP (RFC 4961), as for audio: a peer that sends video from behind NAT gets ours there.
@@ -54,7 +40,6 @@ extension VideoStream {
         if current?.rtcpMux != true, source != rtcpDestination { rtcpDestination = source }
         if feedback.keyFrameRequested {
             // RFC 4585 §6.3.1 PLI, RFC 5104 §4.3.1 FIR: served by the next frame, rate-limited.
-            counters.keyFrameRequests += 1
             limiter.request()
         }
     }
@@ -118,6 +103,8 @@ extension VideoStream {
         video.framesSent = sender.framesSent
         video.keyFramesSent = sender.keyFramesSent
         video.oversizedNALUnits = sender.oversizedNALUnits
+        video.keyFrameRequests = limiter.requests
+        video.keyFramesForced = limiter.served
         if sender.framesSent > 0 {
             video.captureToWireMeanMilliseconds = latencySum / Double(sender.framesSent)
             video.encodeMeanMilliseconds = encodeSum / Double(sender.framesSent)

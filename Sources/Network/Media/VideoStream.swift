@@ -96,9 +96,7 @@ final class VideoStream: @unchecked Sendable {
         inbox.withLock { $0.stop = true }
         inboxWaiting.store(true, ordering: .releasing)
         if started.load(ordering: .acquiring) {
-            for _ in 0..<400 where !finished.load(ordering: .acquiring) {
-                try? await Task.sleep(for: .milliseconds(5))
-            }
+            await MediaThread.waitForExit { finished.load(ordering: .acquiring) }
         }
         return statistics
     }
@@ -145,9 +143,7 @@ final class VideoStream: @unchecked Sendable {
             realtimeOffset = Int64(bitPattern: AudioStream.wallclock()) - Int64(bitPattern: now)
             drain(ports.rtp, buffer: datagram, now: now, isRTCPPort: false)
             drain(ports.rtcp, buffer: datagram, now: now, isRTCPPort: true)
-            let asked = keyFrameAsked.exchange(0, ordering: .acquiring)
-            for _ in 0..<min(asked, 8) { limiter.request() }
-            counters.keyFrameRequests += asked
+            limiter.request(keyFrameAsked.exchange(0, ordering: .acquiring))
             if let frame, sending, destination != nil { encodeAndSend(frame, clock: clock) }
             askForKeyFrameIfBroken(now: now, buffer: datagram)
             if rtcp.isDue(now: now) { sendReport(now: now, buffer: datagram, bye: false) }
@@ -168,7 +164,6 @@ final class VideoStream: @unchecked Sendable {
         guard let encoder, let destination else { return }
         let begin = clock.now()
         let force = limiter.forceKeyFrame(now: begin)
-        if force { counters.keyFramesForced += 1 }
         do {
             try encoder.encode(frame, forceKeyFrame: force) { unit in
                 let encoded = clock.now()
@@ -183,7 +178,7 @@ final class VideoStream: @unchecked Sendable {
                 encodeSum += Double(encoded - begin) / 1e6
             }
         } catch {
-            counters.cameraErrors += 1
+            counters.encoderErrors += 1
         }
     }
 
@@ -201,10 +196,7 @@ final class VideoStream: @unchecked Sendable {
 
     private func apply(_ stream: NegotiatedStream) {
         if stream.crypto != current?.crypto {
-            srtp = stream.crypto.flatMap { crypto in
-                guard let profile = SRTPProfile(rawValue: crypto.suite.rawValue) else { return nil }
-                return try? SRTPContext(profile: profile, localKeyMaterial: crypto.localKeyMaterial, remoteKeyMaterial: crypto.remoteKeyMaterial)
-            }
+            srtp = SRTPContext.forStream(stream.crypto)
         }
         let address = MediaAddress(host: stream.remoteAddress, port: stream.remotePort)
         if address != sdpDestination {
