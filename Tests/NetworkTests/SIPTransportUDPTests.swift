@@ -71,18 +71,21 @@ import Testing
             let peer = try await RawUDPPeer()
             defer { Task { await peer.close() } }
             let doorEndpoint = try TransportTest.endpoint(door, .udp)
+            let start = ContinuousClock.now
             try await peer.send([0x00, 0xFF, 0x13, 0x37, 0x0A, 0x0A], to: doorEndpoint)
             try await peer.send("SIP/2.0 abc OK\r\nVia: SIP/2.0/UDP 127.0.0.1\r\n\r\n", to: doorEndpoint)
             try await peer.send("INVITE sip:x SIP/2.0\r\nbroken header line\r\n\r\n", to: doorEndpoint)
             try await peer.send(TransportTest.optionsBytes(callID: "after-garbage"), to: doorEndpoint)
             let received = try await doorEvents.nextMessage()
+            let elapsed = ContinuousClock.now - start
             #expect(received.message.headers[.callID] == "after-garbage")
             try await Task.sleep(for: .milliseconds(100))
             #expect(peer.datagrams.isEmpty, "nothing is answered to garbage or to responses")
             #expect(doorEvents.snapshot.isEmpty)
-            // Three bad datagrams from one source: one notice, the rest at debug (rate-limited).
+            // Three bad datagrams from one source: one notice, the rest at debug (one notice per
+            // source per 10 s). A run stalled past the window (seen once in CI) may log a second.
             let notices = log.lines.withLock { $0.filter { $0.level == .notice } }
-            #expect(notices.count == 1)
+            #expect(notices.count == (elapsed < .seconds(10) ? 1 : 2), "after \(elapsed)")
         }
     }
 
