@@ -11,6 +11,8 @@ public struct BoardSettings: Sendable, Hashable {
     public var simulatedAudioSource: SimulatedAudioSource
     /// `sim_audio_sink` (absolute WAV path, none): where the simulated speaker writes; none discards the audio.
     public var simulatedAudioSink: String?
+    /// `sim_video_sink` (absolute path, none): where received video is written as an H.264 Annex B stream (each call replaces the previous one; needs `[video] display=1`).
+    public var simulatedVideoSink: String?
     /// `sim_presses` (list of `BUTTON@SECONDS`, none): scripted presses after start-up, e.g. `1@2.5,2@10`.
     public var simulatedPresses: [ScriptedPress]
 
@@ -75,6 +77,7 @@ public struct BoardSettings: Sendable, Hashable {
         simulatedAudioSource = r.custom("sim_audio_source", default: .tone(frequency: 1000), reload: .nextCall,
                                         render: \.description, parse: SimulatedAudioSource.parse)
         simulatedAudioSink = r.string("sim_audio_sink", reload: .nextCall, validate: ConfigValidators.absolutePath)
+        simulatedVideoSink = r.string("sim_video_sink", reload: .nextCall, validate: ConfigValidators.absolutePath)
         simulatedPresses = r.custom("sim_presses", default: [], render: { $0.map(\.description).joined(separator: ",") }) { raw in
             ConfigValueParsing.list(raw).flatMap { items in
                 var presses: [ScriptedPress] = []

@@ -16,6 +16,10 @@ public struct ButtonSettings: Sendable, Hashable {
     public var callMode: CallMode
     /// `ring_time` (int s, 30, 1…600): how long a target rings (each in sequential mode, all together in parallel).
     public var ringTime: Int
+    /// `max_ring_time` (int s, 120, 1…3600): the whole ringing phase ends after this, whatever the mode.
+    public var maxRingTime: Int
+    /// `call_time` (int s, 300, 0 = no limit, 0…86400): an answered call is hung up after this.
+    public var callTime: Int
     /// `on_repeat` (`ignore` | `restart` | `hangup`, `ignore`): a press while the call rings.
     public var onRepeat: RepeatAction
 
@@ -47,6 +51,8 @@ public struct ButtonSettings: Sendable, Hashable {
         targets = r.list("targets", reload: .nextCall, validateItem: ConfigValidators.sipAddress)
         callMode = r.choice("call_mode", default: CallMode.parallel, reload: .nextCall)
         ringTime = r.int("ring_time", default: 30, in: 1...600, unit: "s", reload: .nextCall)
+        maxRingTime = r.int("max_ring_time", default: 120, in: 1...3600, unit: "s", reload: .nextCall)
+        callTime = r.int("call_time", default: 300, in: 0...86400, unit: "s", reload: .nextCall)
         onRepeat = r.choice("on_repeat", default: RepeatAction.ignore, reload: .live)
         if targets.isEmpty {
             r.warning("targets", "no targets: pressing this button calls nobody")

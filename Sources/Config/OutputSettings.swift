@@ -8,6 +8,9 @@ public struct RelaySettings: Sendable, Hashable {
     public var pulse: Int
     /// `dtmf_code` (secret, 1–16 of 0-9 * # A-D): the code that opens this door during a call.
     public var dtmfCode: String?
+    /// `hold` (bool, 0): the opener stays energised while the far end holds the code's last key
+    /// (at least `pulse_ms`, at most 60 s), as with a door buzzer held down.
+    public var hold: Bool
 
     init(index: Int, _ r: inout SectionReader) {
         self.index = index
@@ -18,6 +21,7 @@ public struct RelaySettings: Sendable, Hashable {
             (1...16).contains(raw.count) && raw.allSatisfy({ "0123456789*#ABCD".contains($0) })
                 ? nil : "expected 1 to 16 DTMF digits (0-9 * # A-D)"
         }
+        hold = r.bool("hold", default: false, reload: .live)
     }
 }
 
@@ -30,6 +34,8 @@ public struct LEDSettings: Sendable, Hashable {
     /// `role` (`status` | `call` | `door`, `status`): what the LED shows.
     /// `status`: on when registered, blinking on error; `call`: blinking while ringing, on in a call; `door`: on while a relay is energised.
     public var role: Role
+    /// `blink_ms` (int ms, 500, 100…5000): on and off time of a blinking LED.
+    public var blink: Int
 
     public enum Role: String, Sendable, Hashable, CaseIterable {
         case status
@@ -42,5 +48,6 @@ public struct LEDSettings: Sendable, Hashable {
         label = r.string("label", default: "led \(index)", reload: .live)!
         wiring = GPIOLineSettings(&r, activeLowByDefault: false)
         role = r.choice("role", default: Role.status, reload: .live)
+        blink = r.int("blink_ms", default: 500, in: 100...5000, unit: "ms", reload: .live)
     }
 }
