@@ -9,6 +9,10 @@ public struct StationEvent: Sendable, Hashable {
         case callAnswered = "call.answered"
         case callEnded = "call.ended"
         case doorOpened = "door.opened"
+        /// Every door-code attempt, with its result (the audit trail; never the digits).
+        case doorCode = "door.code"
+        /// A button's call moved on to a target (the next one in a sequential group).
+        case callTarget = "call.target"
         case outputChanged = "output.changed"
         case registrationChanged = "registration.changed"
         case configReloaded = "config.reloaded"

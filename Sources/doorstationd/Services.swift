@@ -17,7 +17,7 @@ struct StationService: Service {
     }
 }
 
-/// Hands the user agent's call updates to the station until the user agent stops (it is listed
+/// Hands the user agent's call updates and registration changes to the station until the user agent stops (it is listed
 /// before `SIPService`, so it is stopped after it and sees every call's end).
 struct CallEventsService: Service {
     let station: Station
@@ -25,7 +25,9 @@ struct CallEventsService: Service {
 
     func run() async throws {
         await station.attach(userAgent)
+        async let registrations: Void = station.followRegistrations(userAgent.registrationChanges)
         await station.followCalls(userAgent.callEvents)
+        await registrations
         // The stream ends when the user agent stops; this service ends with the group.
         try? await gracefulShutdown()
     }

@@ -12,18 +12,33 @@ actor Station {
     let logger: Logger
     /// The SIP user agent that places and takes calls (`Station+Calls.swift`).
     var userAgent: SIPUserAgent?
-    /// The call each button started, so a second press while it rings does not call again.
-    var buttonCalls: [Int: String] = [:]
-    private let clock = MonotonicClock()
+    /// Each button's calls while they ring or are up; a press while they do follows `on_repeat`.
+    var groups: [Int: RingGroup] = [:]
+    var groupWakes: [Int: Task<Void, Never>] = [:]
+    /// Who each known call is with, which decides whether its party may open the door.
+    var calls: [String: CallParty] = [:]
+    /// Updates of calls a button placed, which arrived before the Call-ID was handed back.
+    var earlyUpdates: [String: [CallUpdate]] = [:]
+    var doorCodes: DoorCodeGuard
+    var codeWake: Task<Void, Never>?
+    /// Calls to end when a code has opened the door and the pulse is over (`hangup_after_open`).
+    var hangUpAfterPulse: [Int: String] = [:]
+    var indicators: Indicators
+    var blinking: [Int: (pattern: Indicators.Pattern, task: Task<Void, Never>)] = [:]
+    var relayPulses: [Int: Task<Void, Never>] = [:]
+    let clock = MonotonicClock()
+    let hook: EventHookRunner
     private var debouncers: [Int: ButtonDebouncer] = [:]
     private var history = EventHistory(capacity: 200)
-    private var relayPulses: [Int: Task<Void, Never>] = [:]
     private let startedAt = Date()
 
     init(settings: Settings, devices: BoardDevices, logger: Logger) {
         self.settings = settings
         self.devices = devices
         self.logger = logger
+        hook = EventHookRunner(logger: logger)
+        doorCodes = Self.doorCodeGuard(settings)
+        indicators = Indicators(registration: settings.accounts.isEmpty ? .none : .registering)
         for button in settings.buttons {
             debouncers[button.index] = ButtonDebouncer(debounceMilliseconds: button.debounce, longPressMilliseconds: button.longPress)
         }
@@ -31,7 +46,7 @@ actor Station {
 
     /// Switches the status LEDs on and consumes every button's edges until the lines are closed.
     func run() async {
-        setLEDs(role: .status, on: true)
+        updateLEDs()
         record(.started, ["board": settings.board.profile ?? settings.board.backend.rawValue, "buttons": "\(devices.buttons.count)"])
         await withTaskGroup(of: Void.self) { group in
             for (index, line) in devices.buttons {
@@ -47,6 +62,9 @@ actor Station {
     /// Switches every output off and closes the lines, which ends `run()`.
     func shutdown() {
         for pulse in relayPulses.values { pulse.cancel() }
+        for blink in blinking.values { blink.task.cancel() }
+        for wake in groupWakes.values { wake.cancel() }
+        codeWake?.cancel()
         devices.close()
     }
 
@@ -106,57 +124,25 @@ actor Station {
         }
     }
 
-    // MARK: Relays and LEDs
-
-    /// Energises a relay for its pulse time (a press of the door opener from `ctl open`).
-    func openDoor(relay index: Int, by origin: String) throws(ControlError) {
-        guard let relay = settings.relay(index), let line = devices.relays[index] else {
-            throw ControlError("there is no [relay_\(index)]")
-        }
-        relayPulses[index]?.cancel()
-        setOutput(line, on: true)
-        setLEDs(role: .door, on: true)
-        record(.doorOpened, ["relay": "\(index)", "label": relay.label, "by": origin, "pulse_ms": "\(relay.pulse)"])
-        relayPulses[index] = Task { [weak self] in
-            do {
-                try await Task.sleep(for: .milliseconds(relay.pulse))
-            } catch {
-                return  // a new pulse took over, or the station stops
-            }
-            await self?.endPulse(relay: index)
-        }
-    }
-
-    private func endPulse(relay index: Int) {
-        relayPulses[index] = nil
-        if let line = devices.relays[index] { setOutput(line, on: false) }
-        if relayPulses.isEmpty { setLEDs(role: .door, on: false) }
-    }
-
-    private func setLEDs(role: LEDSettings.Role, on: Bool) {
-        for led in settings.leds where led.role == role {
-            if let line = devices.leds[led.index] { setOutput(line, on: on) }
-        }
-    }
-
-    private func setOutput(_ line: any OutputLine, on: Bool) {
-        guard line.isActive != on else { return }
-        do throws(DeviceError) {
-            try line.set(on)
-            record(.outputChanged, ["output": line.name, "state": on ? "on" : "off"])
-        } catch {
-            logger.error("cannot switch output", metadata: ["output": "\(line.name)", "error": "\(error)"])
-        }
-    }
-
     // MARK: Events
 
-    func record(_ kind: StationEvent.Kind, _ details: KeyValuePairs<String, String>, level: Logger.Level = .info) {
-        let event = StationEvent(kind, time: Int64(Date().timeIntervalSince1970 * 1000), details: details.map { ($0.key, $0.value) })
+    /// Keeps the event for `ctl status`, logs it (unless another part already did) and runs the
+    /// event hook for it.
+    func record(_ kind: StationEvent.Kind, _ details: [(key: String, value: String)], level: Logger.Level? = .info) {
+        let event = StationEvent(kind, time: Int64(Date().timeIntervalSince1970 * 1000), details: details)
         history.append(event)
-        var metadata: Logger.Metadata = [:]
-        for (key, value) in details { metadata[key] = "\(value)" }
-        logger.log(level: level, "\(kind.rawValue)", metadata: metadata)
+        if let level {
+            var metadata: Logger.Metadata = [:]
+            for (key, value) in details { metadata[key] = "\(value)" }
+            logger.log(level: level, "\(kind.rawValue)", metadata: metadata)
+        }
+        if let program = settings.door.eventHook, EventHookInvocation.wants(kind) {
+            hook.run(program, EventHookInvocation(event, stationName: settings.door.name))
+        }
+    }
+
+    func record(_ kind: StationEvent.Kind, _ details: KeyValuePairs<String, String>, level: Logger.Level? = .info) {
+        record(kind, details.map { (key: $0.key, value: $0.value) }, level: level)
     }
 
     // MARK: Reload
@@ -173,6 +159,10 @@ actor Station {
                 debouncers[button.index] = ButtonDebouncer(debounceMilliseconds: button.debounce, longPressMilliseconds: button.longPress)
             }
         }
+        if previous.relays != settings.relays || previous.door != settings.door {
+            doorCodes.reconfigure(Self.doorCodeGuard(settings))
+        }
+        updateLEDs()
         let waiting = changes.filter { $0.reload == .restart }.count
         record(.configReloaded, ["applied": "\(changes.count - waiting)", "need_restart": "\(waiting)"])
         return changes
@@ -190,7 +180,13 @@ actor Station {
                 .init(index: button.index, label: button.label, pressed: debouncers[button.index]?.isPressed ?? false, targets: button.targets)
             },
             relays: settings.relays.map { .init(index: $0.index, label: $0.label, active: devices.relays[$0.index]?.isActive ?? false) },
-            leds: settings.leds.map { .init(index: $0.index, label: $0.label, role: $0.role.rawValue, active: devices.leds[$0.index]?.isActive ?? false) },
+            leds: settings.leds.map { led in
+                .init(index: led.index, label: led.label, role: led.role.rawValue, active: devices.leds[led.index]?.isActive ?? false,
+                      pattern: indicators.pattern(Indicators.Role(led.role)).rawValue)
+            },
+            calls: calls.map { .init(callID: $0.key, party: $0.value.remote, direction: $0.value.direction, mayOpenDoor: $0.value.mayOpenDoor) }
+                .sorted { $0.callID < $1.callID },
+            doorCodes: .init(enabled: doorCodes.isEnabled, lockedOut: doorCodes.isLockedOut(now: clock.now())),
             eventsTotal: history.total,
             events: history.events.suffix(50).map { event in
                 .init(event: event.kind.rawValue, time: event.time, details: Dictionary(event.details.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))

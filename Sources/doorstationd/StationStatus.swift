@@ -18,6 +18,21 @@ struct StationStatus: Codable, Sendable {
         var label: String
         var role: String
         var active: Bool
+        /// `off`, `on`, `blink` or `blink_fast`.
+        var pattern: String
+    }
+
+    /// A call the station knows and what its party may do.
+    struct Call: Codable, Sendable {
+        var callID: String
+        var party: String
+        var direction: String
+        var mayOpenDoor: Bool
+    }
+
+    struct DoorCodes: Codable, Sendable {
+        var enabled: Bool
+        var lockedOut: Bool
     }
 
     struct Event: Codable, Sendable {
@@ -34,6 +49,8 @@ struct StationStatus: Codable, Sendable {
     var buttons: [Button]
     var relays: [Output]
     var leds: [LED]
+    var calls: [Call]
+    var doorCodes: DoorCodes
     var eventsTotal: Int
     var events: [Event]
 }
