@@ -36,6 +36,9 @@ public struct DTMFReceiver: Sendable {
     public private(set) var malformedPackets = 0
     /// Keys reported.
     public private(set) var detectedEvents = 0
+    /// Set by the `receive` call whose packet was the first end packet of a key already
+    /// reported: the key went up after being held this long. Nil after every other packet.
+    public private(set) var releasedKey: (event: DTMFEvent, durationMilliseconds: Int)?
 
     /// How long an event is remembered after its last packet, in nanoseconds (5 s): a packet of the
     /// same timestamp and code arriving within this time is part of it.
@@ -51,6 +54,7 @@ public struct DTMFReceiver: Sendable {
         var code: UInt8
         var lastArrival: UInt64
         var isUsed = false
+        var isEnded = false
     }
 
     /// - Parameter clockRate: the telephone-event clock rate (that of the audio, 8000 for G.711).
@@ -66,6 +70,7 @@ public struct DTMFReceiver: Sendable {
     ///   - timestamp: the packet's RTP timestamp.
     ///   - arrival: when the packet arrived (monotonic nanoseconds).
     public mutating func receive(payload: UnsafeRawBufferPointer, timestamp: UInt32, arrival: UInt64) -> DTMFDetection? {
+        releasedKey = nil
         guard let parsed = TelephoneEventPayload(parsing: payload), let event = DTMFEvent(code: parsed.event) else {
             malformedPackets += 1
             return nil
@@ -76,10 +81,14 @@ public struct DTMFReceiver: Sendable {
             // A clock that went backwards counts as recent: better miss a key than repeat one.
             if arrival < last || arrival - last < Self.eventMemory {
                 events[slot].lastArrival = max(last, arrival)
+                if parsed.isEnd, !events[slot].isEnded {
+                    events[slot].isEnded = true
+                    releasedKey = (event, Int(parsed.duration) * 1000 / clockRate)
+                }
                 return nil
             }
         }
-        events[nextSlot] = Event(timestamp: timestamp, code: event.code, lastArrival: arrival, isUsed: true)
+        events[nextSlot] = Event(timestamp: timestamp, code: event.code, lastArrival: arrival, isUsed: true, isEnded: parsed.isEnd)
         nextSlot = (nextSlot + 1) % Self.remembered
         detectedEvents += 1
         return DTMFDetection(event: event, timestamp: timestamp,

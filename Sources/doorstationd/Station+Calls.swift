@@ -154,11 +154,15 @@ extension Station {
         case .dtmf(let digit, let duration, let via):
             // Once per key press, whichever way it came (RFC 4733 events are de-duplicated by the media plane).
             logger.info("call.dtmf", metadata: ["sip.call_id": "\(callID)", "digit": "\(digit)", "duration_ms": "\(duration)", "via": "\(via.rawValue)"])
-            doorKey(digit, callID: callID, via: via)
+            doorKey(digit, callID: callID, via: via, heldMilliseconds: via == .info ? duration : nil)
+        case .dtmfReleased(let digit, let duration):
+            logger.debug("call.dtmf_released", metadata: ["sip.call_id": "\(callID)", "digit": "\(digit)", "held_ms": "\(duration)"])
+            keyReleased(callID: callID)
         case .session(.ended(let reason)):
             earlyUpdates[callID] = nil
             guard let party = calls.removeValue(forKey: callID) else { return }
             doorCodes.callEnded(callID)
+            keyReleased(callID: callID)
             record(.callEnded, ["call_id": callID, "remote": party.remote, "reason": reason.description])
             if let button = party.button { groupStep(button) { group, now in group.ended(callID: callID, now: now) } }
         case .session:

@@ -12,10 +12,12 @@ extension Station {
             attempts: settings.door.codeAttempts, lockoutSeconds: settings.door.lockoutTime, timeoutSeconds: settings.door.codeTimeout)
     }
 
-    func doorKey(_ digit: Character, callID: String, via: CallUpdate.DTMFTransport) {
+    /// - Parameter heldMilliseconds: how long the key was held, when known at once (SIP INFO);
+    ///   nil for an RFC 4733 key, whose release comes later (`keyReleased`).
+    func doorKey(_ digit: Character, callID: String, via: CallUpdate.DTMFTransport, heldMilliseconds: Int?) {
         let allowed = calls[callID]?.mayOpenDoor ?? false
         if let result = doorCodes.key(digit, call: callID, allowed: allowed, now: clock.now()) {
-            audit(result, callID: callID, via: via.rawValue)
+            audit(result, callID: callID, via: via.rawValue, heldMilliseconds: heldMilliseconds)
         }
         scheduleCodeTimeout()
     }
@@ -38,7 +40,7 @@ extension Station {
     }
 
     /// The audit line (never the digits), then the door.
-    private func audit(_ result: DoorCodeGuard.Result, callID: String, via: String) {
+    private func audit(_ result: DoorCodeGuard.Result, callID: String, via: String, heldMilliseconds: Int? = nil) {
         var details: [(key: String, value: String)] = [("call_id", callID), ("result", result.name), ("via", via), ("remote", calls[callID]?.remote ?? "?")]
         switch result {
         case .opened(let relay): details.append(("relay", "\(relay)"))
@@ -58,9 +60,21 @@ extension Station {
         }
         guard case .opened(let relay) = result else { return }
         do throws(ControlError) {
-            try openDoor(relay: relay, by: "dtmf", callID: callID, hangUpCall: settings.door.hangupAfterOpen)
+            let hold: RelayHold? = settings.relay(relay)?.hold == true ? (heldMilliseconds.map { .milliseconds($0) } ?? .untilRelease) : nil
+            try openDoor(relay: relay, by: "dtmf", callID: callID, hangUpCall: settings.door.hangupAfterOpen, hold: hold)
         } catch {
             logger.error("door.open_failed", metadata: ["relay": "\(relay)", "error": "\(error)"])
         }
     }
+}
+
+/// `[relay_N] hold=1`: the opener stays energised while the code's last key is held, at least
+/// `pulse_ms` and at most `RelayHold.limit`.
+enum RelayHold: Sendable {
+    /// An RFC 4733 key: until its end packet arrives (or the call ends).
+    case untilRelease
+    /// A SIP INFO key, whose duration came with it.
+    case milliseconds(Int)
+
+    static let limitMilliseconds = 60_000
 }

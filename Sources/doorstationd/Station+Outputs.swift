@@ -7,30 +7,66 @@ import Logging
 extension Station {
     /// Energises a relay for its pulse time: `ctl open`, or a door code keyed in a call.
     /// With `hangUpCall`, that call ends when the pulse is over (`[door] hangup_after_open`).
-    func openDoor(relay index: Int, by origin: String, callID: String? = nil, hangUpCall: Bool = false) throws(ControlError) {
+    func openDoor(relay index: Int, by origin: String, callID: String? = nil, hangUpCall: Bool = false, hold: RelayHold? = nil) throws(ControlError) {
         guard let relay = settings.relay(index), let line = devices.relays[index] else {
             throw ControlError("there is no [relay_\(index)]")
         }
         relayPulses[index]?.cancel()
+        pulseStarted[index] = clock.now()
         setOutput(line, on: true)
         var details: [(key: String, value: String)] = [("relay", "\(index)"), ("label", relay.label), ("by", origin), ("pulse_ms", "\(relay.pulse)")]
         if let callID { details.append(("call_id", callID)) }
         record(.doorOpened, details)
         if hangUpCall, let callID { hangUpAfterPulse[index] = callID }
+        var pulse = relay.pulse
+        keyHolds[index] = nil
+        switch hold {
+        case .milliseconds(let held)?: pulse = max(pulse, min(held, RelayHold.limitMilliseconds))
+        case .untilRelease?: if let callID { keyHolds[index] = callID }
+        case nil: break
+        }
         relayPulses[index] = Task { [weak self] in
             do {
-                try await Task.sleep(for: .milliseconds(relay.pulse))
+                try await Task.sleep(for: .milliseconds(pulse))
             } catch {
                 return  // a new pulse took over, or the station stops
             }
-            await self?.endPulse(relay: index)
+            await self?.pulseTimeOver(relay: index, since: pulse)
         }
         indicators.doorOpen = true
         updateLEDs()
     }
 
+    /// The pulse time is over: the relay falls, unless a held key keeps it (up to the limit).
+    private func pulseTimeOver(relay index: Int, since elapsed: Int) {
+        guard keyHolds[index] != nil, elapsed < RelayHold.limitMilliseconds else {
+            keyHolds[index] = nil
+            endPulse(relay: index)
+            return
+        }
+        let rest = RelayHold.limitMilliseconds - elapsed
+        relayPulses[index] = Task { [weak self] in
+            do { try await Task.sleep(for: .milliseconds(rest)) } catch { return }
+            await self?.pulseTimeOver(relay: index, since: RelayHold.limitMilliseconds)
+        }
+    }
+
+    /// The key that holds relays open in `callID` went up, or the call ended.
+    func keyReleased(callID: String) {
+        for (index, holder) in keyHolds where holder == callID {
+            keyHolds[index] = nil
+            // Still inside the pulse time: the pulse ends it. Past it: the relay falls now.
+            if relayPulses[index] != nil, heldPastPulse(index) { endPulse(relay: index) }
+        }
+    }
+
+    private func heldPastPulse(_ index: Int) -> Bool {
+        pulseStarted[index].map { clock.now() - $0 >= UInt64(settings.relay(index)?.pulse ?? 0) * 1_000_000 } ?? true
+    }
+
     private func endPulse(relay index: Int) {
-        relayPulses[index] = nil
+        relayPulses.removeValue(forKey: index)?.cancel()
+        pulseStarted[index] = nil
         if let line = devices.relays[index] { setOutput(line, on: false) }
         indicators.doorOpen = !relayPulses.isEmpty
         updateLEDs()

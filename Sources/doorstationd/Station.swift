@@ -26,6 +26,9 @@ actor Station {
     var indicators: Indicators
     var blinking: [Int: (pattern: Indicators.Pattern, task: Task<Void, Never>)] = [:]
     var relayPulses: [Int: Task<Void, Never>] = [:]
+    var pulseStarted: [Int: UInt64] = [:]
+    /// Relays kept energised by a held key (`[relay_N] hold`), and the call whose key it is.
+    var keyHolds: [Int: String] = [:]
     let clock = MonotonicClock()
     let hook: EventHookRunner
     private var debouncers: [Int: ButtonDebouncer] = [:]

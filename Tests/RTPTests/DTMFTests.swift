@@ -173,6 +173,28 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(receiver.detectedEvents == 1 && receiver.malformedPackets == 0)
     }
 
+    @Test(arguments: [
+        ("in order", [0, 1, 2, 3, 4, 5, 6], 1),
+        ("every packet twice", [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6], 1),
+        ("first end packet lost", [0, 1, 2, 3, 5, 6], 1),
+        ("no end packet", [0, 1, 2, 3], 0),
+        ("the first packet seen is an end packet", [5, 6], 0),
+    ])
+    func theKeyGoesUpOnceAtItsFirstEndPacket(name: String, order: [Int], releases: Int) {
+        let packets = Self.packets(for: "#")
+        var receiver = DTMFReceiver()
+        var released: [(DTMFEvent, Int)] = []
+        for (offset, index) in order.enumerated() {
+            _ = receive(&receiver, packets[index], at: UInt64(offset) * 20_000_000)
+            if let key = receiver.releasedKey { released.append(key) }
+        }
+        #expect(released.count == releases, "a key already ended when first seen was never held")
+        if let (event, duration) = released.first {
+            #expect(event.character == "#")
+            #expect(duration == Int(packets[4].decoded.duration) / 8)
+        }
+    }
+
     @Test func aNewEventAfterALostEndIsReported() {
         var receiver = DTMFReceiver()
         let first = Self.packets(for: "1", at: 1000).prefix(3)  // the end packets never came

@@ -10,6 +10,8 @@ public final class AudioReceiver: RTCPReceivingSide {
         /// Audio of the peer's stream (worth latching onto its source address).
         case audio
         case dtmf(digit: Character, durationMilliseconds: Int)
+        /// The end of a key reported before: it was held this long.
+        case dtmfReleased(digit: Character, durationMilliseconds: Int)
         /// A valid packet that carried nothing to play (a continuation of an event, comfort noise).
         case other
         case dropped
@@ -112,7 +114,10 @@ public final class AudioReceiver: RTCPReceivingSide {
             }
             return .audio
         case .telephoneEvent:
-            guard let detection = dtmf.receive(payload: payload, timestamp: header.timestamp, arrival: arrival) else { return .other }
+            guard let detection = dtmf.receive(payload: payload, timestamp: header.timestamp, arrival: arrival) else {
+                if let released = dtmf.releasedKey { return .dtmfReleased(digit: released.event.character, durationMilliseconds: released.durationMilliseconds) }
+                return .other
+            }
             dtmfReceived += 1
             return .dtmf(digit: detection.character, durationMilliseconds: detection.durationMilliseconds)
         case .comfortNoise, .unknown:

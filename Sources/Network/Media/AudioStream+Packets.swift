@@ -24,6 +24,8 @@ extension AudioStream {
             return
         case .dtmf(let digit, let duration):
             events.yield(.dtmf(callID: callID, digit: digit, durationMilliseconds: duration))
+        case .dtmfReleased(let digit, let duration):
+            events.yield(.dtmfReleased(callID: callID, digit: digit, durationMilliseconds: duration))
         case .audio, .other:
             break
         }

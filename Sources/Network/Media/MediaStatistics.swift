@@ -83,6 +83,8 @@ public struct MediaStatistics: Sendable, Equatable, Codable {
 public enum MediaEvent: Sendable, Equatable {
     /// An RFC 4733 telephone-event, reported once per key press.
     case dtmf(callID: String, digit: Character, durationMilliseconds: Int)
+    /// That key went up (its first end packet), after being held this long.
+    case dtmfReleased(callID: String, digit: Character, durationMilliseconds: Int)
     /// Nothing (RTP or RTCP) arrived for `[rtp] nortp_timeout` seconds.
     case timeout(callID: String, seconds: Int)
     /// Symmetric RTP: the peer's packets come from another address than its SDP said.

@@ -11,6 +11,8 @@ public struct CallUpdate: Sendable, Equatable {
         case session(CallEvent)
         /// A key pressed at the far end, once per press, whichever way it came.
         case dtmf(digit: Character, durationMilliseconds: Int, via: DTMFTransport)
+        /// An RFC 4733 key went up after being held this long (INFO gives the duration at once).
+        case dtmfReleased(digit: Character, durationMilliseconds: Int)
     }
 
     /// How a DTMF digit travelled.

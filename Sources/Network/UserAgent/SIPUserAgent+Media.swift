@@ -50,6 +50,9 @@ extension SIPUserAgent {
         case .dtmf(let callID, let digit, let duration):
             guard calls[callID] != nil else { return }
             report(callID, .dtmf(digit: digit, durationMilliseconds: duration, via: .rtpEvent))
+        case .dtmfReleased(let callID, let digit, let duration):
+            guard calls[callID] != nil else { return }
+            report(callID, .dtmfReleased(digit: digit, durationMilliseconds: duration))
         case .timeout(let callID, let seconds):
             guard calls[callID] != nil else { return }
             logger.warning("call.rtp_timeout", metadata: ["sip.call_id": "\(callID)", "seconds": "\(seconds)"])
