@@ -33,6 +33,11 @@ public struct DTMFSender: Sendable {
 
     private let interval: Int
     private let toneDuration: Int
+    private let clockRate: Int
+    /// The tone length of each queued key, in timestamp units (parallel to `queue`).
+    private var queueDurations: [Int]
+    /// The tone length of the key being sent.
+    private var currentDuration = 0
     private let volume: UInt8
     private let pauseIntervals: Int
 
@@ -57,16 +62,21 @@ public struct DTMFSender: Sendable {
         precondition(clockRate > 0 && packetIntervalMilliseconds > 0, "clock rate and packet interval must be positive")
         self.payloadType = payloadType
         interval = max(1, clockRate * packetIntervalMilliseconds / 1000)
+        self.clockRate = clockRate
         toneDuration = min(0xFFFF, clockRate * max(40, toneDurationMilliseconds) / 1000)
+        queueDurations = [Int](repeating: 0, count: Self.queueCapacity)
         self.volume = min(volume, 63)
         pauseIntervals = max(1, (40 + packetIntervalMilliseconds - 1) / packetIntervalMilliseconds)
         queue = [UInt8](repeating: 0, count: Self.queueCapacity)
     }
 
-    /// Queues a key; false when `digit` is not a DTMF key or the queue is full.
-    public mutating func enqueue(_ digit: Character) -> Bool {
+    /// Queues a key, held for `durationMilliseconds` (nil: the sender's tone duration; clamped
+    /// like it); false when `digit` is not a DTMF key or the queue is full.
+    public mutating func enqueue(_ digit: Character, durationMilliseconds: Int? = nil) -> Bool {
         guard let event = DTMFEvent(digit), queueCount < Self.queueCapacity else { return false }
-        queue[(queueStart + queueCount) % Self.queueCapacity] = event.code
+        let slot = (queueStart + queueCount) % Self.queueCapacity
+        queue[slot] = event.code
+        queueDurations[slot] = durationMilliseconds.map { min(0xFFFF, clockRate * max(40, $0) / 1000) } ?? toneDuration
         queueCount += 1
         return true
     }
@@ -90,11 +100,12 @@ public struct DTMFSender: Sendable {
             }
             guard queueCount > 0 else { return nil }
             let event = queue[queueStart]
+            currentDuration = queueDurations[queueStart]
             queueStart = (queueStart + 1) % Self.queueCapacity
             queueCount -= 1
-            return send(event: event, start: currentTimestamp, duration: min(interval, toneDuration), marker: true, into: payload)
+            return send(event: event, start: currentTimestamp, duration: min(interval, currentDuration), marker: true, into: payload)
         case .sending(let event, let start, let duration):
-            return send(event: event, start: start, duration: min(duration + interval, toneDuration), marker: false, into: payload)
+            return send(event: event, start: start, duration: min(duration + interval, currentDuration), marker: false, into: payload)
         case .ending(let event, let start, let duration, let repeatsLeft):
             state = repeatsLeft > 1
                 ? .ending(event: event, start: start, duration: duration, repeatsLeft: repeatsLeft - 1)
@@ -111,7 +122,7 @@ public struct DTMFSender: Sendable {
 
     private mutating func send(event: UInt8, start: UInt32, duration: Int, marker: Bool,
                                into payload: UnsafeMutableRawBufferPointer) -> DTMFPacket {
-        let isEnd = duration >= toneDuration
+        let isEnd = duration >= currentDuration
         // §2.5.1.4: the end packet goes out three times in all; two repeats follow.
         state = isEnd
             ? .ending(event: event, start: start, duration: duration, repeatsLeft: 2)

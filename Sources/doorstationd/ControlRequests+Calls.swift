@@ -24,12 +24,13 @@ extension ControlRequests {
                 let code = words.count == 3 ? try Self.number(words[2], what: "status code", in: 400...699) : 486
                 try await userAgent.rejectCall(words[1], statusCode: code)
                 return Self.encode(["ok": true, "rejected": words[1], "code": code])
-            case ("dtmf", 3):
+            case ("dtmf", 3), ("dtmf", 4):
+                let keyMilliseconds = words.count == 4 ? try Self.number(words[3], what: "key time (ms)", in: 40...10_000) : 100
                 let digits = words[2].uppercased()
                 guard !digits.isEmpty, digits.allSatisfy({ "0123456789*#ABCD".contains($0) }) else {
                     throw ControlError("DTMF digits are 0-9, *, # and A-D, got \"\(words[2])\"")
                 }
-                try await userAgent.sendDTMF(words[1], digits: digits)
+                try await userAgent.sendDTMF(words[1], digits: digits, durationMilliseconds: keyMilliseconds)
                 return Self.encode(["ok": true, "sent": digits])
             case ("hold", 2), ("resume", 2):
                 try await userAgent.setHold(words[1], words[0] == "hold")

@@ -8,7 +8,7 @@ struct ControlRequests: Sendable {
     let reloader: Reloader
     let userAgent: SIPUserAgent
 
-    static let help = "commands: status | press N [HOLD_MS] | open N | call SIP-URI [ACCOUNT] | hangup [CALL-ID] | answer CALL-ID | reject CALL-ID [CODE] | dtmf CALL-ID DIGITS | hold CALL-ID | resume CALL-ID | reload | set SECTION.KEY VALUE | ping"
+    static let help = "commands: status | press N [HOLD_MS] | open N | call SIP-URI [ACCOUNT] | hangup [CALL-ID] | answer CALL-ID | reject CALL-ID [CODE] | dtmf CALL-ID DIGITS [KEY_MS] | hold CALL-ID | resume CALL-ID | reload | set SECTION.KEY VALUE | ping"
 
     func answer(_ line: String) async -> String {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)

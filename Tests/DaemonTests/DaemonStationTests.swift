@@ -65,6 +65,44 @@ import Testing
         station.daemon.signal(SIGTERM)
         #expect(station.daemon.waitForExit(timeout: 10) == 0)
     }
+
+    /// `[relay_N] hold=1`: the apartment holds the code's key for 1.5 s (RFC 4733), the opener stays
+    /// energised that long although its pulse is 300 ms; a short key gives the plain pulse.
+    @Test func aHeldKeyHoldsTheDoorOpen() throws {
+        let apartment = try start("[sip]\nsip_port=5393\n[door]\nallowed_callers=sip:127.0.0.1\n[rtp]\naudio_rtp_port=34200-34299\nvideo_rtp_port=34300-34399\n")
+        defer { apartment.daemon.signal(SIGTERM); _ = apartment.daemon.waitForExit(timeout: 10) }
+        let station = try start("[sip]\nsip_port=-1\n[button_1]\ntargets=sip:apartment@127.0.0.1:5393\n[relay_1]\ndtmf_code=7\npulse_ms=300\nhold=1\n[door]\nlog_level=debug\n")
+        _ = try station.ctl("press", "1")
+        #expect(apartment.daemon.waitForLog("call.answered", timeout: 10), "\(apartment.daemon.log)")
+        let status = try JSONSerialization.jsonObject(with: Data(apartment.ctl("status").utf8)) as? [String: Any]
+        let calls = (status?["sip"] as? [String: Any])?["calls"] as? [[String: Any]]
+        let callID = try #require(calls?.first?["call_id"] as? String)
+        _ = try apartment.ctl("dtmf", callID, "7", "1500")
+        #expect(station.daemon.waitForLog("output.changed output=relay_1 state=off", timeout: 10), "\(station.daemon.log)")
+        let held = try #require(Self.relayOnMilliseconds(station.daemon.log))
+        #expect((1300...2500).contains(held), "the relay was on for \(held) ms")
+        #expect(station.daemon.log.contains("call.dtmf_released digit=7 held_ms=1500"))
+        _ = try apartment.ctl("dtmf", callID, "7", "100")
+        #expect(eventually(timeout: 10) { station.daemon.log.components(separatedBy: "output=relay_1 state=off").count == 3 }, "\(station.daemon.log)")
+        let short = try #require(Self.relayOnMilliseconds(station.daemon.log, occurrence: 1))
+        #expect((250...700).contains(short), "a short key gives the pulse: \(short) ms")
+        station.daemon.signal(SIGTERM)
+        #expect(station.daemon.waitForExit(timeout: 10) == 0)
+    }
+
+    /// Milliseconds between the relay's `occurrence`-th on and the following off, from the log's timestamps.
+    static func relayOnMilliseconds(_ log: String, occurrence: Int = 0) -> Int? {
+        func time(_ line: Substring) -> Double? {
+            guard let t = line.split(separator: " ").first?.split(separator: "T").last?.dropLast() else { return nil }
+            let parts = t.split(separator: ":").compactMap { Double($0) }
+            return parts.count == 3 ? (parts[0] * 3600 + parts[1] * 60 + parts[2]) * 1000 : nil
+        }
+        let lines = log.split(separator: "\n")
+        let ons = lines.filter { $0.contains("output=relay_1 state=on") }.compactMap(time)
+        let offs = lines.filter { $0.contains("output=relay_1 state=off") }.compactMap(time)
+        guard ons.count > occurrence, offs.count > occurrence else { return nil }
+        return Int((offs[occurrence] - ons[occurrence]).rounded())
+    }
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.

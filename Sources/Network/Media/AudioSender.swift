@@ -63,9 +63,9 @@ public final class AudioSender: RTCPSendingSide {
     }
 
     /// Queues an RFC 4733 event; false when the peer did not offer telephone-event or the digit is not DTMF.
-    public func sendDTMF(_ digit: Character) -> Bool {
+    public func sendDTMF(_ digit: Character, durationMilliseconds: Int? = nil) -> Bool {
         guard dtmf != nil else { return false }
-        return dtmf!.enqueue(digit)
+        return dtmf!.enqueue(digit, durationMilliseconds: durationMilliseconds)
     }
 
     var canSendDTMF: Bool { dtmf != nil }

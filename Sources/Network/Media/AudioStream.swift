@@ -25,7 +25,7 @@ final class AudioStream: @unchecked Sendable {
 
     struct Inbox {
         var stream: NegotiatedStream?
-        var digits: [Character] = []
+        var digits: [(digit: Character, milliseconds: Int?)] = []
         var processing: AudioProcessingParameters?
         var stop = false
     }
@@ -91,9 +91,9 @@ final class AudioStream: @unchecked Sendable {
     }
 
     /// Queues RFC 4733 digits; false when the peer did not negotiate telephone-event.
-    func sendDTMF(_ digits: String) -> Bool {
+    func sendDTMF(_ digits: String, durationMilliseconds: Int? = nil) -> Bool {
         guard telephoneEventNegotiated.load(ordering: .acquiring) else { return false }
-        inbox.withLock { $0.digits.append(contentsOf: digits) }
+        inbox.withLock { $0.digits.append(contentsOf: digits.map { ($0, durationMilliseconds) }) }
         inboxWaiting.store(true, ordering: .releasing)
         return true
     }
@@ -200,7 +200,7 @@ final class AudioStream: @unchecked Sendable {
         if stop { return false }
         if let processing { chain?.update(processing) }
         if let stream { apply(stream) }
-        for digit in digits { _ = sender.sendDTMF(digit) }
+        for (digit, milliseconds) in digits { _ = sender.sendDTMF(digit, durationMilliseconds: milliseconds) }
         return true
     }
 

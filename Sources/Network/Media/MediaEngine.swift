@@ -127,9 +127,9 @@ public final class MediaEngine: Sendable {
     }
 
     /// Sends `digits` as RFC 4733 events; false when the call has no running audio with telephone-event.
-    public func sendDTMF(callID: String, digits: String) -> Bool {
+    public func sendDTMF(callID: String, digits: String, durationMilliseconds: Int? = nil) -> Bool {
         guard let stream = calls.withLock({ $0[callID]?.audio }) else { return false }
-        return stream.sendDTMF(digits)
+        return stream.sendDTMF(digits, durationMilliseconds: durationMilliseconds)
     }
 
     /// The running statistics of the call's audio, nil before media starts.

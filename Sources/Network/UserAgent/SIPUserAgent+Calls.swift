@@ -50,7 +50,7 @@ extension SIPUserAgent {
             throw CallCommandError("\"\(bad)\" is not a DTMF digit (0-9, *, #, A-D)")
         }
         let calls = configuration.calls
-        let asEvents = calls.dtmfAsRTPEvents && media?.sendDTMF(callID: callID, digits: digits.uppercased()) == true
+        let asEvents = calls.dtmfAsRTPEvents && media?.sendDTMF(callID: callID, digits: digits.uppercased(), durationMilliseconds: durationMilliseconds) == true
         if asEvents {
             logger.info("call.dtmf_sent", metadata: ["sip.call_id": "\(callID)", "digits": "\(digits.count)", "via": "RFC4733"])
         }
