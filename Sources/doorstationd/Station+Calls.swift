@@ -130,7 +130,7 @@ extension Station {
                 return
             }
             if case .dtmf(let digit, _, let via) = update.kind {
-                logger.info("call.dtmf", metadata: ["sip.call_id": "\(callID)", "digit": "\(digit)", "via": "\(via.rawValue)", "door": "not a door-station call"])
+                logger.info("call.dtmf", metadata: ["sip.call_id": "\(callID)", "digit": "\(loggable(digit))", "via": "\(via.rawValue)", "door": "not a door-station call"])
             }
             if (earlyUpdates[callID]?.count ?? 0) < 16, earlyUpdates[callID] != nil || earlyUpdates.count < 32 {
                 earlyUpdates[callID, default: []].append(update)
@@ -153,10 +153,10 @@ extension Station {
             if let button = party.button { groupStep(button) { group, now in group.answered(callID: callID, now: now) } }
         case .dtmf(let digit, let duration, let via):
             // Once per key press, whichever way it came (RFC 4733 events are de-duplicated by the media plane).
-            logger.info("call.dtmf", metadata: ["sip.call_id": "\(callID)", "digit": "\(digit)", "duration_ms": "\(duration)", "via": "\(via.rawValue)"])
+            logger.info("call.dtmf", metadata: ["sip.call_id": "\(callID)", "digit": "\(loggable(digit))", "duration_ms": "\(duration)", "via": "\(via.rawValue)"])
             doorKey(digit, callID: callID, via: via, heldMilliseconds: via == .info ? duration : nil)
         case .dtmfReleased(let digit, let duration):
-            logger.debug("call.dtmf_released", metadata: ["sip.call_id": "\(callID)", "digit": "\(digit)", "held_ms": "\(duration)"])
+            logger.debug("call.dtmf_released", metadata: ["sip.call_id": "\(callID)", "digit": "\(loggable(digit))", "held_ms": "\(duration)"])
             keyReleased(callID: callID)
         case .session(.ended(let reason)):
             earlyUpdates[callID] = nil
@@ -191,6 +191,12 @@ extension Station {
         } catch {
             logger.notice("call.decision_late", metadata: ["sip.call_id": "\(callID)", "error": "\(error)"])
         }
+    }
+
+    /// A received key as the log shows it: hidden once door codes are set, so the log (and the
+    /// journal it goes to) never holds a code.
+    private func loggable(_ digit: Character) -> String {
+        doorCodes.isEnabled ? "hidden" : String(digit)
     }
 
     func updateCallIndicators() {

@@ -81,7 +81,7 @@ import Testing
         #expect(station.daemon.waitForLog("output.changed output=relay_1 state=off", timeout: 10), "\(station.daemon.log)")
         let held = try #require(Self.relayOnMilliseconds(station.daemon.log))
         #expect((1300...2500).contains(held), "the relay was on for \(held) ms")
-        #expect(station.daemon.log.contains("call.dtmf_released digit=7 held_ms=1500"))
+        #expect(station.daemon.log.contains("call.dtmf_released digit=hidden held_ms=1500"))
         _ = try apartment.ctl("dtmf", callID, "7", "100")
         #expect(eventually(timeout: 10) { station.daemon.log.components(separatedBy: "output=relay_1 state=off").count == 3 }, "\(station.daemon.log)")
         let short = try #require(Self.relayOnMilliseconds(station.daemon.log, occurrence: 1))

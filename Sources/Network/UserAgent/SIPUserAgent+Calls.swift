@@ -128,7 +128,8 @@ extension SIPUserAgent {
         calls[callID] = entry
         var metadata: Logger.Metadata = ["sip.call_id": "\(callID)", "call.event": "\(event)"]
         if case .established = event { metadata["call.media"] = "\(entry.session.negotiator.summary.joined(separator: "; "))" }
-        logger.info("call.\(event.name)", metadata: metadata)
+        // Keys are logged by whoever consumes the updates, which knows whether they are secret.
+        if case .dtmf = event {} else { logger.info("call.\(event.name)", metadata: metadata) }
         switch event {
         case .earlyMedia:
             startMedia(callID, early: true)
