@@ -54,6 +54,15 @@ public protocol VideoCapture: AnyObject {
     func close()
 }
 
+/// The screen for received video. `show` takes whole H.264 access units in Annex B (each NAL
+/// unit after a `00 00 00 01` start code), each decodable from the ones before it: the caller
+/// starts at a key frame and, after loss, resumes only at the next one. A failed `show` means
+/// the screen is gone for the rest of the call.
+public protocol VideoDisplay: AnyObject {
+    func show(annexB: UnsafeRawBufferPointer, isKeyFrame: Bool) throws(DeviceError)
+    func close()
+}
+
 /// A logical change of an input line: `pressed` means active, whatever the electrical level.
 public struct LineEdge: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {

@@ -7,7 +7,8 @@ import SDP
 import Synchronization
 
 /// The board's camera, opened for each call's video: the test pattern on the sim backend, the
-/// V4L2 camera `[video] device` on the linux backend (reopened if it goes away mid-call).
+/// V4L2 camera `[video] device` on the linux backend (reopened if it goes away mid-call). With
+/// `[video] display=1` the sim board records received video to `sim_video_sink`.
 final class BoardVideo: VideoDeviceProvider {
     private let settings: Mutex<(board: BoardSettings, video: VideoSettings)>
     private let events: @Sendable (String) -> Void
@@ -29,6 +30,14 @@ final class BoardVideo: VideoDeviceProvider {
         case .linux:
             return try Self.openLinux(device: video.device, width: width, height: height, framerate: framerate, events: events)
         }
+    }
+
+    /// Runs on the call's video thread: the sim board's recording, replaced by each call. The
+    /// linux backend has no screen yet.
+    func openDisplay() throws(DeviceError) -> (any VideoDisplay)? {
+        let (board, video) = settings.withLock { $0 }
+        guard board.backend == .sim, video.display, let path = board.simulatedVideoSink else { return nil }
+        return try AnnexBRecorder(path: path)
     }
 
     /// The V4L2 camera, wrapped so that a camera unplugged mid-call is reopened (the far end

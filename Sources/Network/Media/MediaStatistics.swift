@@ -93,6 +93,8 @@ public enum MediaEvent: Sendable, Equatable {
     case keyFrameRequested(callID: String)
     /// The call's video cannot run (no camera, an encoder that would not open); audio goes on.
     case videoUnavailable(callID: String, reason: String)
+    /// Received video cannot be shown (or recorded, on the sim board); the call goes on.
+    case videoDisplayUnavailable(callID: String, reason: String)
     /// The camera failed during the call, or came back.
     case cameraChanged(callID: String, description: String)
     /// The audio device failed; the call goes on with silence.

@@ -30,6 +30,9 @@ public struct VideoCounters: Sendable, Equatable, Codable {
     public var keyFramesReceived = 0
     public var framesDropped = 0
     public var pliSent = 0
+    /// Received frames handed to the display (recorded, on the sim board): from a key frame on,
+    /// and after loss again from the next key frame.
+    public var framesDisplayed = 0
 
     public init() {}
 
@@ -38,7 +41,7 @@ public struct VideoCounters: Sendable, Equatable, Codable {
                      "\(framesSent) frames (\(keyFramesSent) key)", "target \(targetKbps) kbit/s",
                      "capture→wire \(MediaStatistics.format(captureToWireMeanMilliseconds)) ms mean, \(MediaStatistics.format(captureToWireMaxMilliseconds)) max"]
         if keyFrameRequests > 0 { parts.append("key frame requests \(keyFrameRequests) → \(keyFramesForced) IDR") }
-        if framesReceived + framesDropped > 0 { parts.append("received \(framesReceived) frames, \(framesDropped) broken, \(pliSent) PLI") }
+        if framesReceived + framesDropped > 0 { parts.append("received \(framesReceived) frames, \(framesDropped) broken, \(pliSent) PLI, \(framesDisplayed) shown") }
         if cameraErrors > 0 { parts.append("camera errors \(cameraErrors)") }
         if encoderErrors > 0 { parts.append("encoder errors \(encoderErrors)") }
         return parts.joined(separator: ", ")

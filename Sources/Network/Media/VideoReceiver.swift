@@ -1,3 +1,4 @@
+import Devices
 import RTP
 import SRTP
 
@@ -29,6 +30,14 @@ final class VideoReceiver: RTCPReceivingSide {
     private(set) var lastAccessUnitBytes = 0
     /// Called with each complete access unit (e.g. to record it).
     var onAccessUnit: ((H264Depacketizer.AccessUnit) -> Void)?
+    /// The screen (or the sim board's recording): gets the access units that decode.
+    var display: (any VideoDisplay)?
+    /// The display waits for a key frame at the start (we may join a running stream, or miss its
+    /// first packets unnoticed) and after loss, so that what it gets always decodes.
+    private var displayWaitsForKeyFrame = true
+    private(set) var framesDisplayed = 0
+    /// Why the display failed, until the video thread reports it (once: the display is dropped).
+    var displayFailure: DeviceError?
 
     func configure(payloadTypes: Set<UInt8>, srtp: SRTPContext?) {
         self.payloadTypes = payloadTypes
@@ -77,11 +86,37 @@ final class VideoReceiver: RTCPReceivingSide {
         packets += 1
         octets += packet.payload.count
         let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payload])
+        // Loss found by an earlier packet: units delivered from now on refer to a lost picture.
+        if depacketizer.needsKeyFrame { displayWaitsForKeyFrame = true }
         depacketizer.push(payload: payload, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, marker: header.marker) { unit in
             lastAccessUnitBytes = unit.annexB.count
             onAccessUnit?(unit)
+            show(unit)
         }
         return .video
+    }
+
+    /// Hands a unit to the display from a key frame on. The unit's bytes are only borrowed, so
+    /// the depacketizer reuses its buffer for the next one.
+    private func show(_ unit: H264Depacketizer.AccessUnit) {
+        guard let display else { return }
+        if unit.isKeyFrame { displayWaitsForKeyFrame = false }
+        guard !displayWaitsForKeyFrame else { return }
+        var failure: DeviceError?
+        unit.annexB.withUnsafeBytes { bytes in
+            do throws(DeviceError) {
+                try display.show(annexB: bytes, isKeyFrame: unit.isKeyFrame)
+            } catch {
+                failure = error
+            }
+        }
+        guard let failure else {
+            framesDisplayed += 1
+            return
+        }
+        display.close()
+        self.display = nil
+        displayFailure = failure
     }
 
     /// The picture is broken until the next key frame: worth a PLI.

@@ -73,9 +73,16 @@ extension VideoSendSettings {
     }
 }
 
-/// Opens the camera for a call's video, on the call's video thread.
+/// Opens the camera (and the screen) for a call's video, on the call's video thread.
 public protocol VideoDeviceProvider: Sendable {
     func openCamera(width: Int, height: Int, framerate: Double) throws(DeviceError) -> any VideoCapture
+    /// Where received video goes; nil shows it nowhere (it is still received and counted).
+    func openDisplay() throws(DeviceError) -> (any VideoDisplay)?
+}
+
+extension VideoDeviceProvider {
+    /// A station without a screen.
+    public func openDisplay() throws(DeviceError) -> (any VideoDisplay)? { nil }
 }
 
 /// A station without a camera: a call that negotiated video (to receive it) sends none.

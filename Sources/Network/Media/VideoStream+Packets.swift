@@ -118,6 +118,7 @@ extension VideoStream {
         video.framesReceived = depacketized.accessUnits
         video.keyFramesReceived = depacketized.keyFrames
         video.framesDropped = depacketized.droppedAccessUnits
+        video.framesDisplayed = receiver.framesDisplayed
         stats.video = video
         setPublished(stats)
     }

@@ -118,6 +118,11 @@ final class VideoStream: @unchecked Sendable {
         } catch {
             events.yield(.videoUnavailable(callID: callID, reason: "\(error)"))
         }
+        do {
+            receiver.display = try cameras.openDisplay()
+        } catch {
+            events.yield(.videoDisplayUnavailable(callID: callID, reason: "\(error)"))
+        }
         let datagram = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
         defer { datagram.deallocate() }
         startTime = clock.now()
@@ -143,6 +148,10 @@ final class VideoStream: @unchecked Sendable {
             realtimeOffset = Int64(bitPattern: AudioStream.wallclock()) - Int64(bitPattern: now)
             drain(ports.rtp, buffer: datagram, now: now, isRTCPPort: false)
             drain(ports.rtcp, buffer: datagram, now: now, isRTCPPort: true)
+            if let failure = receiver.displayFailure {
+                receiver.displayFailure = nil
+                events.yield(.videoDisplayUnavailable(callID: callID, reason: "\(failure)"))
+            }
             limiter.request(keyFrameAsked.exchange(0, ordering: .acquiring))
             if let frame, sending, destination != nil { encodeAndSend(frame, clock: clock) }
             askForKeyFrameIfBroken(now: now, buffer: datagram)
@@ -156,6 +165,7 @@ final class VideoStream: @unchecked Sendable {
         sendReport(now: now, buffer: datagram, bye: true)
         publish(now: now)
         camera?.close()
+        receiver.display?.close()
         finished.store(true, ordering: .releasing)
     }
 

@@ -66,6 +66,8 @@ extension SIPUserAgent {
             report(callID, .session(.keyFrameRequested))
         case .videoUnavailable(let callID, let reason):
             logger.warning("call.video_unavailable", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)", "effect": "the call goes on with audio"])
+        case .videoDisplayUnavailable(let callID, let reason):
+            logger.warning("call.video_display_unavailable", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)", "effect": "received video is not shown; the call goes on"])
         case .cameraChanged(let callID, let description):
             logger.notice("call.camera", metadata: ["sip.call_id": "\(callID)", "camera": "\(description)"])
         case .deviceFailed(let callID, let reason):
