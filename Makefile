@@ -10,7 +10,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # C libraries (-dev packages) the daemon links against.
 LIB_DEBS  := pkg-config libasound2-dev libgpiod-dev libv4l-dev libx264-dev libsrtp2-dev libspeexdsp-dev libturbojpeg0-dev
 # Tools the tests and the demo use, and the third-party SIP/RTP peers the interop tests start.
-TEST_DEBS := systemd iproute2 openssl gpiod alsa-utils sox espeak-ng ffmpeg sip-tester dnsmasq-base \
+TEST_DEBS := python3 systemd iproute2 openssl gpiod alsa-utils sox espeak-ng ffmpeg sip-tester dnsmasq-base \
              kamailio kamailio-tls-modules baresip-core baresip-ffmpeg linphone-cli mediastreamer2-plugin-openh264
 
 .PHONY: all deps build release test demo bench fuzz install uninstall clean
