@@ -12,25 +12,34 @@ LIB_DEBS  := pkg-config libasound2-dev libgpiod-dev libv4l-dev libx264-dev libsr
 # Tools the tests and the demo use, and the third-party SIP/RTP peers the interop tests start.
 TEST_DEBS := python3 systemd iproute2 openssl gpiod alsa-utils sox espeak-ng ffmpeg sip-tester dnsmasq-base \
              kamailio kamailio-tls-modules baresip-core baresip-ffmpeg linphone-cli mediastreamer2-plugin-openh264
+# What `make deb` uses besides the libraries: dpkg-shlibdeps and dpkg-gencontrol, and lintian.
+DEB_DEBS  := dpkg-dev lintian
 
-.PHONY: all deps build release test demo bench fuzz install uninstall clean
+.PHONY: all deps deb-deps build release test demo bench fuzz install uninstall deb clean
 
 all: build
 
-deps:
-	@missing=$$(for p in $(LIB_DEBS) $(TEST_DEBS); do \
+# $(call apt-install,PACKAGES): installs those of PACKAGES that are missing, through sudo when not root.
+apt-install = @missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-	    echo "make deps: installing" $$missing; \
+	    echo "make $@: installing" $$missing; \
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "make deps: all packages present"; fi
+	else echo "make $@: all packages present"; fi
+
+deps:
+	$(call apt-install,$(LIB_DEBS) $(TEST_DEBS))
+
+deb-deps:
+	$(call apt-install,$(LIB_DEBS) $(DEB_DEBS))
 
 build:
 	$(SWIFT) build
 
+# The Swift runtime and Foundation linked in statically; symbols bound at start-up (full RELRO).
 release:
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -z -Xlinker now
 
 # The tests run in a network namespace that has only lo, so no SIP/RTP packet of the interop tests
 # (Kamailio, sipp, the daemon) can leave the machine; the interop tests disable themselves outside one.
@@ -75,10 +84,19 @@ fuzz:
 bench:
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
+# The Debian package for this machine's architecture (packaging/build-deb.sh), with the Swift
+# runtime linked in: ./doorstation_VERSION_ARCH.deb, then checked by scripts/check-deb.sh.
+deb: deb-deps
+	$(MAKE) --no-print-directory release
+	packaging/build-deb.sh .build/release/doorstationd
+	scripts/check-deb.sh "$$(cat .build/deb/package)"
+
+# Without a package manager; `make deb` is preferred (its files are removed with the package).
 install: release
 	install -D -m 0755 .build/release/doorstationd $(DESTDIR)$(PREFIX)/bin/doorstationd
 	install -d $(DESTDIR)$(PREFIX)/share/doorstation/board
 	install -m 0644 board/*.conf board/README.md $(DESTDIR)$(PREFIX)/share/doorstation/board/
+	install -D -m 0644 packaging/doorstationd.8 $(DESTDIR)$(PREFIX)/share/man/man8/doorstationd.8
 	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/doorstation/doorstation.conf ]; then \
 	    install -D -m 0640 config/doorstation.conf $(DESTDIR)$(SYSCONFDIR)/doorstation/doorstation.conf; \
 	else echo "keeping existing $(SYSCONFDIR)/doorstation/doorstation.conf"; fi
@@ -94,7 +112,7 @@ install: release
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/doorstationd $(DESTDIR)$(UNITDIR)/doorstationd.service
-	rm -rf $(DESTDIR)$(PREFIX)/share/doorstation
+	rm -rf $(DESTDIR)$(PREFIX)/share/doorstation $(DESTDIR)$(PREFIX)/share/man/man8/doorstationd.8
 
 clean:
 	rm -rf .build Benchmarks/.build
