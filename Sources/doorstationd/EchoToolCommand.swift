@@ -84,15 +84,19 @@ struct EchoToolCommand: ParsableCommand {
     }
 
     /// `[sound]` from the file (checked like the daemon checks it), or the defaults.
+    /// The file's board profile is read first, as the daemon does: without it, a panel's own
+    /// configuration (`[board] profile=rpi4`, buttons without chip and line) would not validate.
     static func soundSettings(_ path: String?) throws -> Sound {
-        let source: ConfigSource
+        let result: ConfigLoadResult
         if let path {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read") }
-            source = ConfigSource(path: path, text: String(decoding: data, as: UTF8.self))
+            do {
+                result = try ConfigFiles(userFile: path, board: nil).load()
+            } catch {
+                throw ValidationError(error.description)
+            }
         } else {
-            source = ConfigSource(path: "(defaults)", text: "")
+            result = ConfigLoader.load([ConfigSource(path: "(defaults)", text: "")])
         }
-        let result = ConfigLoader.load([source])
         let soundErrors = result.errors.filter { $0.section == "sound" }
         guard soundErrors.isEmpty else { throw ValidationError(soundErrors.map(\.description).joined(separator: "\n")) }
         guard let settings = result.settings else {

@@ -95,6 +95,18 @@ import Testing
         #expect(badOutput.contains("\(config):2: [sound] el_thres: expected a number in 0.0…1.0, got 2"), "\(badOutput)")
     }
 
+    /// A panel's own file names a linux board profile, whose buttons have their chip and line:
+    /// read like the daemon reads it, profile first, it validates.
+    @Test func readsTheBoardProfileTheConfigurationNames() throws {
+        let recordings = try record()
+        let config = recordings.folder.appendingPathComponent("panel.conf").path
+        try "[board]\nprofile=rpi4\n\n[button_1]\ntargets=sip:apartment@example.org\n\n[sound]\nec_tail_len=120\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (status, output) = try runDoorstationd(["tools", "aec", recordings.far, recordings.mic, recordings.out, "--config", config], timeout: 120)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ec_tail_len=120  (\(config):8)"), "\(output)")
+    }
+
     @Test func namesUnusableRecordings() throws {
         let folder = try temporaryFolder()
         let far = folder.appendingPathComponent("far.wav").path
