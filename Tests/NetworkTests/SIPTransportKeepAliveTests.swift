@@ -9,7 +9,8 @@ import Testing
             defer { Task { await peer.close() } }
             let started = ContinuousClock.now
             alice.startKeepAlive(to: peer.endpoint, every: .milliseconds(100))
-            try await TransportTest.wait("four keep-alives") { peer.datagrams.count >= 4 }
+            // Bounded generously: a loaded machine has stalled this process for 20 s.
+            try await TransportTest.wait("four keep-alives", timeout: .seconds(45)) { peer.datagrams.count >= 4 }
             let fourth = peer.datagrams[3].at
             alice.stopKeepAlive(to: peer.endpoint)
             let datagrams = peer.datagrams

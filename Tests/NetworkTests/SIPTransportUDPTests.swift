@@ -83,9 +83,10 @@ import Testing
             #expect(peer.datagrams.isEmpty, "nothing is answered to garbage or to responses")
             #expect(doorEvents.snapshot.isEmpty)
             // Three bad datagrams from one source: one notice, the rest at debug (one notice per
-            // source per 10 s). A run stalled past the window (seen once in CI) may log a second.
+            // source per 10 s). A run stalled past the window (seen in CI) may log a second, or
+            // not, depending on where in the stall the window ended.
             let notices = log.lines.withLock { $0.filter { $0.level == .notice } }
-            #expect(notices.count == (elapsed < .seconds(10) ? 1 : 2), "after \(elapsed)")
+            #expect(elapsed < .seconds(10) ? notices.count == 1 : (1...2).contains(notices.count), "\(notices.count) notices after \(elapsed)")
         }
     }
 
