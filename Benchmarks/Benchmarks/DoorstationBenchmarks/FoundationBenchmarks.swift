@@ -22,6 +22,7 @@ let benchmarks: @Sendable () -> Void = {
     mediaBenchmarks()
     audioBenchmarks()
     videoBenchmarks()
+    daemonBenchmarks()
 
     // Baseline: the lexer alone. Measured: lexing, typing, validation and the effective-settings record.
     Benchmark("Config: lex board + user file (baseline)") { benchmark in
