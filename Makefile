@@ -81,7 +81,8 @@ fuzz:
 	cd .build/fuzz && ./sip-message -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
 	    corpus ../../Fuzz/corpus $$(for d in $(TORTURE)/rfc4475/archive $(TORTURE)/rfc5118/wire; do [ -d ../../$$d ] && echo ../../$$d; done)
 
-bench:
+# The daemon benchmarks run the release binary, built as it is installed (static Swift runtime).
+bench: release
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 # The Debian package for this machine's architecture (packaging/build-deb.sh), with the Swift
