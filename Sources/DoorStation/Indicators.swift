@@ -58,10 +58,4 @@ public struct Indicators: Sendable, Hashable {
             return doorOpen ? .on : .off
         }
     }
-
-    /// Whether a LED with `pattern` is lit at `now`, blinking in phase from `since`.
-    public static func isLit(_ pattern: Pattern, since: UInt64, now: UInt64, blinkNanoseconds: UInt64) -> Bool {
-        guard let half = pattern.halfPeriod(blinkNanoseconds: blinkNanoseconds) else { return pattern == .on }
-        return ((now &- since) / half) % 2 == 0
-    }
 }

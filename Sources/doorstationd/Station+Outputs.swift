@@ -12,7 +12,7 @@ extension Station {
             throw ControlError("there is no [relay_\(index)]")
         }
         relayPulses[index]?.cancel()
-        pulseStarted[index] = clock.now()
+        heldPastPulse.remove(index)
         setOutput(line, on: true)
         var details: [(key: String, value: String)] = [("relay", "\(index)"), ("label", relay.label), ("by", origin), ("pulse_ms", "\(relay.pulse)")]
         if let callID { details.append(("call_id", callID)) }
@@ -44,6 +44,7 @@ extension Station {
             endPulse(relay: index)
             return
         }
+        heldPastPulse.insert(index)
         let rest = RelayHold.limitMilliseconds - elapsed
         relayPulses[index] = Task { [weak self] in
             do { try await Task.sleep(for: .milliseconds(rest)) } catch { return }
@@ -56,17 +57,13 @@ extension Station {
         for (index, holder) in keyHolds where holder == callID {
             keyHolds[index] = nil
             // Still inside the pulse time: the pulse ends it. Past it: the relay falls now.
-            if relayPulses[index] != nil, heldPastPulse(index) { endPulse(relay: index) }
+            if heldPastPulse.contains(index) { endPulse(relay: index) }
         }
-    }
-
-    private func heldPastPulse(_ index: Int) -> Bool {
-        pulseStarted[index].map { clock.now() - $0 >= UInt64(settings.relay(index)?.pulse ?? 0) * 1_000_000 } ?? true
     }
 
     private func endPulse(relay index: Int) {
         relayPulses.removeValue(forKey: index)?.cancel()
-        pulseStarted[index] = nil
+        heldPastPulse.remove(index)
         if let line = devices.relays[index] { setOutput(line, on: false) }
         indicators.doorOpen = !relayPulses.isEmpty
         updateLEDs()

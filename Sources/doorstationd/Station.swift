@@ -26,7 +26,8 @@ actor Station {
     var indicators: Indicators
     var blinking: [Int: (pattern: Indicators.Pattern, task: Task<Void, Never>)] = [:]
     var relayPulses: [Int: Task<Void, Never>] = [:]
-    var pulseStarted: [Int: UInt64] = [:]
+    /// Relays whose pulse time is over but which a held key keeps energised.
+    var heldPastPulse: Set<Int> = []
     /// Relays kept energised by a held key (`[relay_N] hold`), and the call whose key it is.
     var keyHolds: [Int: String] = [:]
     let clock = MonotonicClock()

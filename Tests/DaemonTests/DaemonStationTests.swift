@@ -104,13 +104,3 @@ import Testing
         return Int((offs[occurrence] - ons[occurrence]).rounded())
     }
 }
-
-/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.
-func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    return false
-}

@@ -67,18 +67,7 @@ struct BaresipCallTests {
         let kamailio = try Kamailio(listen: ["udp:127.0.0.1:\(port)"], files: peerFiles)
         defer { kamailio.stop() }
         let apartment = try Baresip(user: "apartment", registrar: .init(port: port, password: "aptpass"))
-        let door = try DoorStationUnderTest("""
-            [sip]
-            sip_port=\(try freeLoopbackPort())
-            sip_tcp_port=0
-            listen_address=127.0.0.1
-            [proxy_0]
-            reg_identity=sip:door@127.0.0.1
-            reg_proxy=sip:127.0.0.1:\(port)
-            [auth_info_0]
-            username=door
-            passwd=doorpass
-            """)
+        let door = try DoorStationUnderTest.registered(at: port, password: "doorpass")
         // Before Kamailio goes: both un-REGISTER.
         defer { door.stop(); apartment.stop() }
         #expect(apartment.waitForRegistration(timeout: 10), "\(apartment.report)")

@@ -53,19 +53,7 @@ extension DoorPolicyInteropTests {
     /// `door`, `button` and `relay` are the keys of `[door]`, `[button_1]` and `[relay_1]`.
     static func door(door: [String] = [], button: [String] = [], relay: [String] = []) throws -> DoorStationUnderTest {
         let (kamailio, port) = try SharedRegistrar.require()
-        let station = try DoorStationUnderTest("""
-            \(door.joined(separator: "\n"))
-            [sip]
-            sip_port=\(try freeLoopbackPort())
-            sip_tcp_port=0
-            listen_address=127.0.0.1
-            [proxy_0]
-            reg_identity=sip:door@127.0.0.1
-            reg_proxy=sip:127.0.0.1:\(port)
-            [auth_info_0]
-            username=door
-            passwd=\(passwords["door"]!)
-            realm=doorlab
+        let station = try DoorStationUnderTest.registered(at: port, password: passwords["door"]!, realm: "doorlab", door: door.joined(separator: "\n"), extra: """
             [button_1]
             \(button.joined(separator: "\n"))
             [relay_1]

@@ -46,4 +46,24 @@ extension DoorStationUnderTest {
             \(extra)
             """, board: board)
     }
+
+    /// A door station on 127.0.0.1 that registers as `door` at the registrar on `registrarPort`;
+    /// `door` are more `[door]` keys, `extra` more sections.
+    static func registered(at registrarPort: UInt16, password: String, realm: String? = nil, door: String = "", extra: String = "") throws -> DoorStationUnderTest {
+        try DoorStationUnderTest("""
+            \(door)
+            [sip]
+            sip_port=\(try freeLoopbackPort())
+            sip_tcp_port=0
+            listen_address=127.0.0.1
+            [proxy_0]
+            reg_identity=sip:door@127.0.0.1
+            reg_proxy=sip:127.0.0.1:\(registrarPort)
+            [auth_info_0]
+            username=door
+            passwd=\(password)
+            \(realm.map { "realm=\($0)" } ?? "")
+            \(extra)
+            """)
+    }
 }

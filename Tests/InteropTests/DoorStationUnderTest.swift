@@ -66,13 +66,3 @@ final class DoorStationUnderTest: @unchecked Sendable {
         return daemon.waitForExit(timeout: timeout)
     }
 }
-
-/// Waits until `condition` holds, polling every 50 ms, at most `timeout` seconds.
-func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    return try condition()
-}
