@@ -12,10 +12,14 @@ LIB_DEBS  := pkg-config libasound2-dev libgpiod-dev libv4l-dev libx264-dev libsr
 # Tools the tests and the demo use, and the third-party SIP/RTP peers the interop tests start.
 TEST_DEBS := python3 systemd iproute2 openssl gpiod alsa-utils sox espeak-ng ffmpeg sip-tester dnsmasq-base \
              kamailio kamailio-tls-modules baresip-core baresip-ffmpeg linphone-cli mediastreamer2-plugin-openh264
+# What `make hwtest` uses besides the libraries: QEMU, and what goes into the VM or judges its
+# output. The kernel packages (linux-image, -headers, -kbuild, linux-source) are downloaded, not
+# installed: hwtest/fetch.sh unpacks them into .build/hwtest/cache.
+HWTEST_DEBS := qemu-system-x86 busybox-static alsa-utils cpio kmod gcc-12 make python3 ffmpeg
 # What `make deb` uses besides the libraries: dpkg-shlibdeps and dpkg-gencontrol, and lintian.
 DEB_DEBS  := dpkg-dev lintian
 
-.PHONY: all deps deb-deps build release test demo bench fuzz install uninstall deb clean
+.PHONY: all deps deb-deps hwtest-deps build release test hwtest demo bench fuzz install uninstall deb clean
 
 all: build
 
@@ -33,6 +37,9 @@ deps:
 
 deb-deps:
 	$(call apt-install,$(LIB_DEBS) $(DEB_DEBS))
+
+hwtest-deps:
+	$(call apt-install,$(LIB_DEBS) $(HWTEST_DEBS))
 
 build:
 	$(SWIFT) build
@@ -66,6 +73,12 @@ test: deps
 	    echo "make test: cannot create a network namespace; the interop tests will be skipped"; \
 	    sh -c "$(TEST_PHASES)"; \
 	fi
+
+# The real GPIO, V4L2 and ALSA backends against gpio-sim, vivid and snd-aloop in a QEMU VM
+# booted from Debian 12's kernel (hwtest/README.md): the release binary, as it is installed.
+hwtest: hwtest-deps
+	$(MAKE) --no-print-directory release
+	hwtest/run.sh .build/release/doorstationd
 
 demo: deps build
 	scripts/demo.sh .build/debug/doorstationd

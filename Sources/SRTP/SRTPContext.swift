@@ -38,6 +38,7 @@ public final class SRTPContext: CustomStringConvertible, CustomDebugStringConver
     ///
     /// The corresponding C function is `srtp_create`, once per direction.
     public init(profile: SRTPProfile, localKeyMaterial: [UInt8], remoteKeyMaterial: [UInt8]) throws(SRTPError) {
+        if let failure = SRTPLibrary.initializationFailure { throw .libraryUnavailable(status: failure.code) }
         guard profile.isSupported else { throw .unsupportedProfile(profile) }
         try Self.validate(localKeyMaterial, "local", for: profile)
         try Self.validate(remoteKeyMaterial, "remote", for: profile)

@@ -14,6 +14,8 @@ public enum SRTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case badKey(String)
     /// The linked libsrtp cannot run this profile (see `SRTPProfile.isSupported`).
     case unsupportedProfile(SRTPProfile)
+    /// `srtp_init` failed, so no profile runs: its `srtp_err_status_t` code.
+    case libraryUnavailable(status: Int32)
     /// Any other libsrtp failure: its `srtp_err_status_t` code and the C function that returned it.
     case library(status: Int32, operation: String)
 
@@ -40,6 +42,9 @@ public enum SRTPError: Error, Sendable, Hashable, CustomStringConvertible {
             "SRTP packet too short: \(length) bytes, at least \(minimum) expected"
         case .badKey(let message):
             "bad SRTP key material: \(message)"
+        case .libraryUnavailable(let status):
+            "libsrtp did not initialise (srtp_init returned \(status)); Debian's libsrtp2 does its ciphers through NSS, "
+                + "which loads libsoftokn3.so and libfreeblpriv3.so (package libnss3) when it starts"
         case .unsupportedProfile(let profile):
             "\(profile) is not supported by the linked libsrtp (AEAD suites need it built with OpenSSL or NSS)"
         case .library(let status, let operation):

@@ -19,6 +19,11 @@ struct SRTPStatus: Error, Equatable {
 /// libsrtp is never shut down; its crypto kernel lives as long as the process.
 private let libraryInitialization = SRTPStatus(srtp_init())
 
+enum SRTPLibrary {
+    /// `srtp_init`'s failure, nil when it worked.
+    static var initializationFailure: SRTPStatus? { libraryInitialization.isOK ? nil : libraryInitialization }
+}
+
 /// One libsrtp session (`srtp_t`) holding one stream template; deallocated with its owner.
 ///
 /// The thin layer over C: failures come back as the raw libsrtp status; `SRTPContext` turns them into `SRTPError`.

@@ -96,6 +96,10 @@ struct RunCommand: AsyncParsableCommand {
             SIPService(userAgent: sip.userAgent, transport: sip.transport, logger: logger),
             StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader, hangups: hangups),
         ]
+        var finishing: [any Service] = []
+        if settings.board.backend == .linux && !AudioProbeService.probe(sip.media.audio, logger: logger) {
+            finishing.append(AudioProbeService(audio: sip.media.audio, logger: logger))
+        }
         if !settings.board.simulatedPresses.isEmpty {
             services.append(ScriptedPressService(presses: settings.board.simulatedPresses, station: station, logger: logger))
         }
@@ -104,7 +108,8 @@ struct RunCommand: AsyncParsableCommand {
             services.append(NotifyService(notifier: notifier, watchdogInterval: interval, eventLoop: eventLoopGroup.next(), logger: logger))
         }
         let group = ServiceGroup(configuration: .init(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                + finishing.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {
@@ -129,17 +134,8 @@ extension RunCommand {
         let transport = SIPTransportLayer(group: group, configuration: UserAgentSetup.transportConfiguration(settings.sip), logger: sipLogger)
         try await transport.start()
         logger.info("sip listening", metadata: ["endpoints": "\(transport.listeningEndpoints.map(\.description).joined(separator: ", "))"])
-        let locator = try UserAgentSetup.locator(settings.sip, group: group, transports: configuration.transports)
+        let locator = UserAgentSetup.locator(settings.sip, group: group, transports: configuration.transports, logger: logger)
         let audio = BoardAudio(settings)
-        if settings.board.backend == .linux {
-            let probe = audio.probe()
-            for error in probe.errors {
-                logger.warning("audio.device_unavailable", metadata: ["device": "\(error.device)", "reason": "\(error.reason)"])
-            }
-            if probe.errors.isEmpty {
-                logger.info("audio.devices", metadata: .init(uniqueKeysWithValues: probe.devices.map { ($0.direction.rawValue, "\($0)") }))
-            }
-        }
         let media = MediaEngine(settings: UserAgentSetup.media(settings, camera: camera), devices: audio, cameras: camera ? video : nil)
         let userAgent = SIPUserAgent(eventLoop: group.next(), transport: transport, locator: locator, configuration: configuration,
                                      media: media, logger: sipLogger)

@@ -4,6 +4,7 @@ import SDP
 import SIP
 import SIPMessage
 import Foundation
+import Logging
 import NIOCore
 
 /// Turns the validated `[sip]`, `[proxy_N]` and `[auth_info_N]` settings into the user agent's
@@ -110,8 +111,8 @@ extension UserAgentSetup {
             connectTimeout: .milliseconds(sip.transportTimeout))
     }
 
-    /// RFC 3263 resolution through `[sip] dns_server`, or the system's name server.
-    static func locator(_ sip: SIPSettings, group: any EventLoopGroup, transports: [SIPTransport]) throws -> SIPServerLocator {
+    /// RFC 3263 resolution through `[sip] dns_server`, or the system's name server (resolv.conf's first).
+    static func locator(_ sip: SIPSettings, group: any EventLoopGroup, transports: [SIPTransport], logger: Logger) -> SIPServerLocator {
         let resolver: DNSResolver
         if let server = sip.dnsServer {
             var host = server
@@ -123,7 +124,16 @@ extension UserAgentSetup {
             host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             resolver = DNSResolver(group: group, configuration: .init(server: DNSNameServer(host: host, port: port)))
         } else {
-            resolver = try DNSResolver(group: group)
+            let server: DNSNameServer
+            do {
+                server = try .systemDefault()
+            } catch {
+                // As the C library does without one: the name server on this machine. Numeric
+                // targets need no DNS, and a board whose DHCP client writes the file late still starts.
+                server = DNSNameServer(host: "127.0.0.1")
+                logger.warning("dns.no_nameserver", metadata: ["reason": "\(error)", "using": "\(server)"])
+            }
+            resolver = DNSResolver(group: group, configuration: .init(server: server))
         }
         return SIPServerLocator(resolver: resolver, transports: transports)
     }

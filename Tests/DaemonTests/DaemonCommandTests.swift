@@ -60,7 +60,7 @@ import Testing
         let (status, output) = try runDoorstationd(["check-config", file] + board)
         #expect(status == 1)
         #expect(output.contains("board profile \"nope\" not found"))
-        #expect(output.contains("known profiles: rpi-zero2w, rpi4, rpi5, sim"))
+        #expect(output.contains("known profiles: qemu-sim, rpi-zero2w, rpi4, rpi5, sim"))
     }
 
     @Test func missingFileIsNamed() throws {
@@ -70,7 +70,7 @@ import Testing
     }
 
     /// Every shipped board profile, and the example configuration, check without errors or warnings.
-    @Test(arguments: ["sim", "rpi4", "rpi5", "rpi-zero2w"])
+    @Test(arguments: ["sim", "rpi4", "rpi5", "rpi-zero2w", "qemu-sim"])
     func shippedProfilesAreClean(_ profile: String) throws {
         let file = try write("[button_1]\ntargets=sip:apartment@pbx.example.org\n")
         let (status, output) = try runDoorstationd(["check-config", file, "--board", profile] + board)

@@ -221,7 +221,7 @@ final class AudioStream: @unchecked Sendable {
 
     private func apply(_ stream: NegotiatedStream) {
         if stream.crypto != current?.crypto {
-            srtp = SRTPContext.forStream(stream.crypto)
+            srtp = SRTPContext.forStream(stream.crypto) { events.yield(.srtpUnusable(callID: callID, kind: "audio", reason: $0)) }
         }
         let address = MediaAddress(host: stream.remoteAddress, port: stream.remotePort)
         if address != sdpDestination {

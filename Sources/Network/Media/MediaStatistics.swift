@@ -97,6 +97,9 @@ public enum MediaEvent: Sendable, Equatable {
     case videoDisplayUnavailable(callID: String, reason: String)
     /// The camera failed during the call, or came back.
     case cameraChanged(callID: String, description: String)
+    /// The negotiated SRTP keys cannot be used (libsrtp refused them): the stream sends nothing
+    /// rather than send in the clear. `kind` is "audio" or "video".
+    case srtpUnusable(callID: String, kind: String, reason: String)
     /// The audio device failed; the call goes on with silence.
     case deviceFailed(callID: String, reason: String)
     /// The echo canceller diverged (clipped or broken input) and started over.

@@ -38,10 +38,20 @@ enum MediaSocketDrain {
 
 extension SRTPContext {
     /// The SRTP context for a negotiated stream's keys; nil for plain RTP, and nil too when the
-    /// keys are unusable (the stream then refuses to send rather than send in the clear).
-    static func forStream(_ crypto: NegotiatedCrypto?) -> SRTPContext? {
-        guard let crypto, let profile = SRTPProfile(rawValue: crypto.suite.rawValue) else { return nil }
-        return try? SRTPContext(profile: profile, localKeyMaterial: crypto.localKeyMaterial, remoteKeyMaterial: crypto.remoteKeyMaterial)
+    /// keys are unusable: the stream then refuses to send rather than send in the clear, and
+    /// `unusable` gets the reason.
+    static func forStream(_ crypto: NegotiatedCrypto?, unusable: (String) -> Void) -> SRTPContext? {
+        guard let crypto else { return nil }
+        guard let profile = SRTPProfile(rawValue: crypto.suite.rawValue) else {
+            unusable("no SRTP profile for the suite \(crypto.suite.rawValue)")
+            return nil
+        }
+        do {
+            return try SRTPContext(profile: profile, localKeyMaterial: crypto.localKeyMaterial, remoteKeyMaterial: crypto.remoteKeyMaterial)
+        } catch {
+            unusable("\(error)")
+            return nil
+        }
     }
 }
 

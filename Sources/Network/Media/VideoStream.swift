@@ -206,7 +206,7 @@ final class VideoStream: @unchecked Sendable {
 
     private func apply(_ stream: NegotiatedStream) {
         if stream.crypto != current?.crypto {
-            srtp = SRTPContext.forStream(stream.crypto)
+            srtp = SRTPContext.forStream(stream.crypto) { events.yield(.srtpUnusable(callID: callID, kind: "video", reason: $0)) }
         }
         let address = MediaAddress(host: stream.remoteAddress, port: stream.remotePort)
         if address != sdpDestination {

@@ -12,7 +12,16 @@ extension SIPTransportLayer {
     /// sockets already bound are closed again and the error names the one that failed
     /// ("UDP 127.0.0.1:5060: address in use").
     public func start() async throws(SIPTransportError) {
-        let clientContext = try configuration.tls.makeClientContext()
+        let clientContext: NIOSSLContext?
+        do {
+            clientContext = try configuration.tls.makeClientContext()
+        } catch {
+            // A board without the system's CA store (no ca-certificates) still works over UDP and
+            // TCP; only connections to TLS servers fail, each with this reason.
+            guard configuration.tls.trustRoots == .system else { throw error }
+            logger.warning("tls.no_trust_store", metadata: ["reason": "\(error)", "effect": "SIP over TLS to servers fails; UDP and TCP work"])
+            clientContext = nil
+        }
         let serverContext = configuration.tlsPort == nil ? nil : try configuration.tls.makeServerContext()
         guard state.withLock({ state -> Bool in
             guard state.phase == .idle else { return false }

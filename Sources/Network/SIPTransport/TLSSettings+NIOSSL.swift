@@ -22,6 +22,10 @@ extension TLSSettings {
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
+            if trustRoots == .system {
+                throw .tlsConfiguration(reason: "client context: the system's CA certificates (/etc/ssl/certs) do not load "
+                                        + "(apt-get install ca-certificates, or name a CA file in [sip] root_ca): \(error)")
+            }
             throw .tlsConfiguration(reason: "client context: \(error)")
         }
     }

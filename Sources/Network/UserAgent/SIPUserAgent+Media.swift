@@ -66,6 +66,8 @@ extension SIPUserAgent {
             report(callID, .session(.keyFrameRequested))
         case .videoUnavailable(let callID, let reason):
             logger.warning("call.video_unavailable", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)", "effect": "the call goes on with audio"])
+        case .srtpUnusable(let callID, let kind, let reason):
+            logger.error("call.srtp_failed", metadata: ["sip.call_id": "\(callID)", "stream": "\(kind)", "error": "\(reason)", "effect": "this stream sends nothing"])
         case .videoDisplayUnavailable(let callID, let reason):
             logger.warning("call.video_display_unavailable", metadata: ["sip.call_id": "\(callID)", "error": "\(reason)", "effect": "received video is not shown; the call goes on"])
         case .cameraChanged(let callID, let description):
