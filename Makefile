@@ -76,9 +76,13 @@ test: deps
 
 # The real GPIO, V4L2 and ALSA backends against gpio-sim, vivid and snd-aloop in a QEMU VM
 # booted from Debian 12's kernel (hwtest/README.md): the release binary, as it is installed.
+# The kernel download and the gpio-sim build run beside the release build.
 hwtest: hwtest-deps
-	$(MAKE) --no-print-directory release
-	hwtest/run.sh .build/release/doorstationd
+	@mkdir -p .build/hwtest
+	@hwtest/fetch.sh .build/hwtest/cache > .build/hwtest/fetch.log 2>&1 & fetch=$$!; \
+	$(MAKE) --no-print-directory release; built=$$?; \
+	wait $$fetch || { cat .build/hwtest/fetch.log; exit 2; }; \
+	[ $$built = 0 ] && hwtest/run.sh .build/release/doorstationd
 
 demo: deps build
 	scripts/demo.sh .build/debug/doorstationd
