@@ -15,7 +15,7 @@ TEST_DEBS := python3 systemd iproute2 openssl gpiod alsa-utils sox espeak-ng ffm
 # What `make hwtest` uses besides the libraries: QEMU, and what goes into the VM or judges its
 # output. The kernel packages (linux-image, -headers, -kbuild, linux-source) are downloaded, not
 # installed: hwtest/fetch.sh unpacks them into .build/hwtest/cache.
-HWTEST_DEBS := qemu-system-x86 busybox-static alsa-utils cpio kmod gcc-12 make python3 ffmpeg
+HWTEST_DEBS := qemu-system-x86 busybox-static alsa-utils cpio kmod xz-utils gcc-12 make python3 ffmpeg
 # What `make deb` uses besides the libraries: dpkg-shlibdeps and dpkg-gencontrol, and lintian.
 DEB_DEBS  := dpkg-dev lintian
 

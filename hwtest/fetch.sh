@@ -40,7 +40,7 @@ kdir=$cache/kernel-$kver
 if [ ! -f "$kdir/lib/modules/$kver/modules.dep" ]; then
     rm -rf "$kdir"
     dpkg -x "$cache/debs/linux-image-${kver}_"*.deb "$kdir"
-    depmod -b "$kdir" "$kver"     # the package's postinst would have made modules.dep
+    /sbin/depmod -b "$kdir" "$kver"     # the package's postinst would have made modules.dep
 fi
 [ -f "$cache/vmlinux-$kver" ] || python3 "$here/vmlinux.py" "$kdir/boot/vmlinuz-$kver" "$cache/vmlinux-$kver" >&2
 [ -f "$cache/gpio-sim-$kver/gpio-sim.ko" ] || "$here/gpio-sim.sh" "$cache" "$kver" "$series" >&2

@@ -34,7 +34,7 @@ for module in configfs vivid snd-aloop virtio_pci 9pnet_virtio 9p; do
 done
 cp "$gpio_sim" "$modules/extra/"
 cp "$kdir/lib/modules/$kver"/modules.{builtin,builtin.modinfo,order} "$modules/"
-depmod -b "$stage" "$kver"
+/sbin/depmod -b "$stage" "$kver"
 
 # Programs and their shared libraries, and what those load with dlopen: Debian's libsrtp2 does
 # its ciphers through NSS, whose libnss3 loads its software token (libsoftokn3, libfreeblpriv3)
@@ -52,7 +52,7 @@ for program in "$daemon" "$(command -v aplay)" "$(command -v arecord)" "$librari
     done
 done
 echo /lib/x86_64-linux-gnu > "$stage/etc/ld.so.conf"
-ldconfig -r "$stage"
+/sbin/ldconfig -r "$stage"
 cp -r /usr/share/alsa/. "$stage/usr/share/alsa/"
 cp -r "$root/board" "$stage/usr/share/doorstation/board"
 echo "root:x:0:0:root:/:/bin/sh" > "$stage/etc/passwd"

@@ -10,8 +10,8 @@ struct AudioProbeService: Service {
     let logger: Logger
     var interval: Duration = .seconds(2)
 
-    /// Probes once and logs the outcome; true when both devices opened.
-    @discardableResult
+    /// Probes once and logs the outcome; true when both devices opened. Opening and closing an
+    /// ALSA device takes milliseconds, so it runs on the caller's thread.
     static func probe(_ audio: BoardAudio, logger: Logger, waited: Duration? = nil) -> Bool {
         let probe = audio.probe()
         guard probe.errors.isEmpty else {

@@ -96,10 +96,6 @@ struct RunCommand: AsyncParsableCommand {
             SIPService(userAgent: sip.userAgent, transport: sip.transport, logger: logger),
             StationService(station: station), ControlService(server: server), ReloadService(reloader: reloader, hangups: hangups),
         ]
-        var finishing: [any Service] = []
-        if settings.board.backend == .linux && !AudioProbeService.probe(sip.media.audio, logger: logger) {
-            finishing.append(AudioProbeService(audio: sip.media.audio, logger: logger))
-        }
         if !settings.board.simulatedPresses.isEmpty {
             services.append(ScriptedPressService(presses: settings.board.simulatedPresses, station: station, logger: logger))
         }
@@ -107,9 +103,13 @@ struct RunCommand: AsyncParsableCommand {
             let interval = SystemdNotifier.watchdogInterval(environment: environment, pid: getpid())
             services.append(NotifyService(notifier: notifier, watchdogInterval: interval, eventLoop: eventLoopGroup.next(), logger: logger))
         }
+        var configurations = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if settings.board.backend == .linux && !AudioProbeService.probe(sip.media.audio, logger: logger) {
+            // Tries again until the sound card opens, then ends without ending the daemon.
+            configurations.append(.init(service: AudioProbeService(audio: sip.media.audio, logger: logger), successTerminationBehavior: .ignore))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-                + finishing.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore) },
+            services: configurations,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {
