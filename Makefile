@@ -79,10 +79,14 @@ test: deps
 # The kernel download and the gpio-sim build run beside the release build.
 hwtest: hwtest-deps
 	@mkdir -p .build/hwtest
-	@hwtest/fetch.sh .build/hwtest/cache > .build/hwtest/fetch.log 2>&1 & fetch=$$!; \
+	@began=$$(date +%s); \
+	hwtest/fetch.sh .build/hwtest/cache > .build/hwtest/fetch.log 2>&1 & fetch=$$!; \
 	$(MAKE) --no-print-directory release; built=$$?; \
 	wait $$fetch || { cat .build/hwtest/fetch.log; exit 2; }; \
-	[ $$built = 0 ] && hwtest/run.sh .build/release/doorstationd
+	[ $$built = 0 ] || exit $$built; \
+	echo "make hwtest: release build and kernel ready after $$(( $$(date +%s) - began )) s"; \
+	hwtest/run.sh .build/release/doorstationd; status=$$?; \
+	echo "make hwtest: $$(( $$(date +%s) - began )) s in all"; exit $$status
 
 demo: deps build
 	scripts/demo.sh .build/debug/doorstationd

@@ -183,7 +183,7 @@ modprobe vivid n_devs=1 node_types=0x1
 replugged_at=$(now)
 wait_for "$door_log" "video.camera_changed.*reopened" 10 && back=$(( $(now) - replugged_at )) || back=
 gained=$(( ${after:-0} - ${before:-0} ))
-detail="vivid unbound and removed ($removed) mid-call; the apartment received $gained audio packets in the next 3 s; call still up: $( [ "$still_up" = 0 ] && echo yes || echo no); $(grep -m1 -o 'video.camera_changed.*event="[^"]*' "$door_log" | sed 's/.*event="//' | cut -c1-80); camera reopened ${back:-never} ms after the module came back"
+detail="vivid unbound and removed ($removed) mid-call; the apartment received $gained audio packets in the next 3 s; call still up: $( [ "$still_up" = 0 ] && echo yes || echo no); camera $(grep -m1 -o 'video.camera_changed.*event="[^"]*' "$door_log" | sed 's/.*event="//; s/: unplugged.*//'); camera reopened ${back:-never} ms after the module came back"
 if [ $removed = yes ] && [ $gained -ge 100 ] && [ "$still_up" = 0 ] && [ -n "$back" ]; then
     result unplug PASS "$detail"
 else
