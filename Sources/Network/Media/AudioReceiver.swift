@@ -23,7 +23,6 @@ public final class AudioReceiver: RTCPReceivingSide {
     let jitterBuffer: AudioJitterBuffer
     private var dtmf = DTMFReceiver()
     private var payloads = [Payload](repeating: .unknown, count: 128)
-    private var srtp: SRTPContext?
     private let decoded: UnsafeMutableBufferPointer<Int16>
     /// The SSRC we play; another one takes over only after `switchAfter` packets in a row.
     private(set) var remoteSSRC: UInt32?
@@ -33,12 +32,11 @@ public final class AudioReceiver: RTCPReceivingSide {
 
     public private(set) var packets = 0
     private(set) var octets = 0
-    private(set) var malformed = 0
     private(set) var foreignSSRC = 0
     private(set) var unknownPayload = 0
     private(set) var lateOrDuplicate = 0
-    private(set) var authenticationFailures = 0
-    private(set) var replays = 0
+    /// SRTP, the RTP parse, and what they dropped (also for the RTCP port).
+    var intake = SRTPIntake()
     private(set) var dtmfReceived = 0
 
     public init(jitter: AudioJitterBuffer.Configuration) {
@@ -60,32 +58,12 @@ public final class AudioReceiver: RTCPReceivingSide {
             case .comfortNoise: payloads[Int(type)] = .comfortNoise
             }
         }
-        self.srtp = srtp
+        intake.srtp = srtp
     }
 
     /// One datagram of the RTP port (already classified as RTP); decrypted in place.
     public func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, arrival: UInt64) -> Outcome {
-        var length = length
-        if let srtp {
-            do {
-                length = try srtp.unprotectRTP(buffer, length: length)
-            } catch .replayed {
-                replays += 1
-                return .dropped
-            } catch .authenticationFailed {
-                authenticationFailures += 1
-                return .dropped
-            } catch {
-                malformed += 1
-                return .dropped
-            }
-        }
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-        guard let packet = try? RTPPacketView(parsing: bytes) else {
-            malformed += 1
-            return .dropped
-        }
-        let header = packet.header
+        guard case let (header, payload)? = intake.openRTP(buffer, length: length) else { return .dropped }
         guard acceptSource(header.ssrc) else {
             foreignSSRC += 1
             return .dropped
@@ -101,8 +79,7 @@ public final class AudioReceiver: RTCPReceivingSide {
             return .dropped
         }
         packets += 1
-        octets += packet.payload.count
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payload])
+        octets += payload.count
         switch kind {
         case .muLaw, .aLaw:
             let count = min(payload.count, decoded.count)
@@ -151,16 +128,7 @@ public final class AudioReceiver: RTCPReceivingSide {
         jitterBuffer.read(into: samples, now: now)
     }
 
-    /// Counts the SRTCP failures of the RTCP port with the SRTP ones.
-    func countRTCPFailure(_ error: SRTPError) {
-        switch error {
-        case .replayed: replays += 1
-        case .authenticationFailed: authenticationFailures += 1
-        default: malformed += 1
-        }
-    }
 
-    func countMalformed() { malformed += 1 }
 
     /// Our report block about the peer's stream (resets the interval's loss fraction).
     func makeReportBlock(ssrc: UInt32, lastSR: UInt32, delaySinceLastSR: UInt32) -> RTCPReportBlock {

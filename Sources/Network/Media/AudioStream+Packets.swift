@@ -15,7 +15,7 @@ extension AudioStream {
         MediaSocketDrain.drain(socket, buffer: buffer, now: now, realtimeOffset: realtimeOffset, isRTCPPort: isRTCPPort, limit: 64,
                                rtcp: { receiveRTCP(buffer, length: $0, from: $1, now: $2) },
                                rtp: { receiveRTP(buffer, length: $0, from: $1, now: $2) },
-                               malformed: { receiver.countMalformed() })
+                               malformed: { receiver.intake.countMalformed() })
     }
 
     private func receiveRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from source: MediaAddress, now: UInt64) {
@@ -45,19 +45,11 @@ extension AudioStream {
     }
 
     private func receiveRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from source: MediaAddress, now: UInt64) {
-        var length = length
-        if let srtp {
-            do {
-                length = try srtp.unprotectRTCP(buffer, length: length)
-            } catch {
-                receiver.countRTCPFailure(error)
-                return
-            }
-        }
+        guard let bytes = receiver.intake.openRTCP(buffer, length: length) else { return }
         let wallclock = UInt64(max(0, Int64(bitPattern: now) + realtimeOffset))
-        let feedback = rtcp.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), now: now, wallclock: wallclock)
+        let feedback = rtcp.receive(bytes, now: now, wallclock: wallclock)
         guard feedback.valid else {
-            receiver.countMalformed()
+            receiver.intake.countMalformed()
             return
         }
         rtcpReceived += 1
@@ -110,11 +102,11 @@ extension AudioStream {
         stats.concealedMilliseconds = jitter.concealedSamples / 8
         stats.timeScaledMilliseconds = jitter.driftAdjustedSamples / 8
         stats.lateOrDuplicatePackets = receiver.lateOrDuplicate
-        stats.malformedPackets = receiver.malformed
+        stats.malformedPackets = receiver.intake.malformed
         stats.foreignSSRCPackets = receiver.foreignSSRC
         stats.unknownPayloadPackets = receiver.unknownPayload
-        stats.srtpAuthenticationFailures = receiver.authenticationFailures
-        stats.srtpReplays = receiver.replays
+        stats.srtpAuthenticationFailures = receiver.intake.authenticationFailures
+        stats.srtpReplays = receiver.intake.replays
         stats.dtmfReceived = receiver.dtmfReceived
         stats.rtcpSent = rtcpSent
         stats.rtcpReceived = rtcpReceived

@@ -14,18 +14,16 @@ final class VideoReceiver: RTCPReceivingSide {
 
     private(set) var statistics = ReceptionStatistics(clockRate: 90_000)
     private(set) var depacketizer = H264Depacketizer()
-    private var srtp: SRTPContext?
     private var payloadTypes = Set<UInt8>()
     private(set) var remoteSSRC: UInt32?
     private var lastSequence: UInt16?
 
     private(set) var packets = 0
     private(set) var octets = 0
-    private(set) var malformed = 0
     private(set) var foreignSSRC = 0
     private(set) var unknownPayload = 0
-    private(set) var authenticationFailures = 0
-    private(set) var replays = 0
+    /// SRTP, the RTP parse, and what they dropped (also for the RTCP port).
+    var intake = SRTPIntake()
     /// The size of the last access unit, and the last key frame's arrival.
     private(set) var lastAccessUnitBytes = 0
     /// Called with each complete access unit (e.g. to record it).
@@ -41,32 +39,12 @@ final class VideoReceiver: RTCPReceivingSide {
 
     func configure(payloadTypes: Set<UInt8>, srtp: SRTPContext?) {
         self.payloadTypes = payloadTypes
-        self.srtp = srtp
+        intake.srtp = srtp
     }
 
     /// One datagram of the RTP port (already classified as RTP); decrypted in place.
     func receive(_ buffer: UnsafeMutableRawBufferPointer, length: Int, arrival: UInt64) -> Outcome {
-        var length = length
-        if let srtp {
-            do {
-                length = try srtp.unprotectRTP(buffer, length: length)
-            } catch .replayed {
-                replays += 1
-                return .dropped
-            } catch .authenticationFailed {
-                authenticationFailures += 1
-                return .dropped
-            } catch {
-                malformed += 1
-                return .dropped
-            }
-        }
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-        guard let packet = try? RTPPacketView(parsing: bytes) else {
-            malformed += 1
-            return .dropped
-        }
-        let header = packet.header
+        guard case let (header, payload)? = intake.openRTP(buffer, length: length) else { return .dropped }
         if remoteSSRC == nil { remoteSSRC = header.ssrc }
         guard header.ssrc == remoteSSRC else {
             foreignSSRC += 1
@@ -84,8 +62,7 @@ final class VideoReceiver: RTCPReceivingSide {
         if let lastSequence, Int16(bitPattern: header.sequenceNumber &- lastSequence) <= 0 { return .video }
         lastSequence = header.sequenceNumber
         packets += 1
-        octets += packet.payload.count
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payload])
+        octets += payload.count
         // Loss found by an earlier packet: units delivered from now on refer to a lost picture.
         if depacketizer.needsKeyFrame { displayWaitsForKeyFrame = true }
         depacketizer.push(payload: payload, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, marker: header.marker) { unit in
@@ -122,15 +99,7 @@ final class VideoReceiver: RTCPReceivingSide {
     /// The picture is broken until the next key frame: worth a PLI.
     var needsKeyFrame: Bool { depacketizer.needsKeyFrame }
 
-    func countMalformed() { malformed += 1 }
 
-    func countRTCPFailure(_ error: SRTPError) {
-        switch error {
-        case .replayed: replays += 1
-        case .authenticationFailed: authenticationFailures += 1
-        default: malformed += 1
-        }
-    }
 
     func makeReportBlock(ssrc: UInt32, lastSR: UInt32, delaySinceLastSR: UInt32) -> RTCPReportBlock {
         statistics.makeReportBlock(ssrc: ssrc, lastSR: lastSR, delaySinceLastSR: delaySinceLastSR)

@@ -9,7 +9,7 @@ extension VideoStream {
         MediaSocketDrain.drain(socket, buffer: buffer, now: now, realtimeOffset: realtimeOffset, isRTCPPort: isRTCPPort, limit: 256,
                                rtcp: { receiveRTCP(buffer, length: $0, from: $1, now: $2) },
                                rtp: { if receiver.receive(buffer, length: $0, arrival: $2) == .video { latch($1) } },
-                               malformed: { receiver.countMalformed() })
+                               malformed: { receiver.intake.countMalformed() })
     }
 
     /// Symmetric RTP (RFC 4961), as for audio: a peer that sends video from behind NAT gets ours there.
@@ -21,19 +21,11 @@ extension VideoStream {
     }
 
     private func receiveRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from source: MediaAddress, now: UInt64) {
-        var length = length
-        if let srtp {
-            do {
-                length = try srtp.unprotectRTCP(buffer, length: length)
-            } catch {
-                receiver.countRTCPFailure(error)
-                return
-            }
-        }
+        guard let bytes = receiver.intake.openRTCP(buffer, length: length) else { return }
         let wallclock = UInt64(max(0, Int64(bitPattern: now) + realtimeOffset))
-        let feedback = rtcp.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), now: now, wallclock: wallclock)
+        let feedback = rtcp.receive(bytes, now: now, wallclock: wallclock)
         guard feedback.valid else {
-            receiver.countMalformed()
+            receiver.intake.countMalformed()
             return
         }
         rtcpReceived += 1
@@ -91,11 +83,11 @@ extension VideoStream {
         stats.roundTripMilliseconds = rtcp.roundTripSeconds.map { $0 * 1000 }
         stats.remoteLossPercent = rtcp.remoteFractionLost.map { Double($0) * 100 / 256 }
         stats.remoteJitterMilliseconds = rtcp.remoteJitter.map { Double($0) / 90 }
-        stats.malformedPackets = receiver.malformed
+        stats.malformedPackets = receiver.intake.malformed
         stats.foreignSSRCPackets = receiver.foreignSSRC
         stats.unknownPayloadPackets = receiver.unknownPayload
-        stats.srtpAuthenticationFailures = receiver.authenticationFailures
-        stats.srtpReplays = receiver.replays
+        stats.srtpAuthenticationFailures = receiver.intake.authenticationFailures
+        stats.srtpReplays = receiver.intake.replays
         stats.rtcpSent = rtcpSent
         stats.rtcpReceived = rtcpReceived
         stats.sendErrors = sendErrors + sender.protectFailures
